@@ -1,0 +1,88 @@
+"""Custom actions. Thin: read slots, ask the directory, render, dispatch."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.directory_client import DirectoryClient, DirectoryUnavailable
+from actions.rendering import SMS, render_services
+
+logger = logging.getLogger(__name__)
+
+_client: Optional[DirectoryClient] = None
+
+
+def directory() -> DirectoryClient:
+    """One client per action-server process, so connections are kept alive and reused."""
+    global _client
+    if _client is None:
+        _client = DirectoryClient(
+            os.environ.get("DIRECTORY_URL", "http://127.0.0.1:8001"),
+            timeout=float(os.environ.get("DIRECTORY_TIMEOUT_SECONDS", "3")),
+        )
+    return _client
+
+
+def channel_of(tracker: Tracker) -> Text:
+    return SMS if tracker.get_latest_input_channel() == SMS else "web"
+
+
+class ActionFindService(Action):
+    def name(self) -> Text:
+        return "action_find_service"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        channel = channel_of(tracker)
+        try:
+            services = await directory().find_services(
+                abuse_type=tracker.get_slot("abuse_type"),
+                borough=tracker.get_slot("borough"),
+                audience=tracker.get_slot("audience"),
+                limit=2 if channel == SMS else 3,
+            )
+        except DirectoryUnavailable:
+            logger.warning("directory unavailable for action_find_service")
+            dispatcher.utter_message(response="utter_safety_fallback")
+            return []
+        if not services:
+            dispatcher.utter_message(response="utter_no_service_found")
+            return []
+        intro = "These can help:" if channel == SMS else "These services can help. You choose what feels right."
+        dispatcher.utter_message(text=render_services(services, channel, intro))
+        return []
+
+
+class ActionSignpostEmergency(Action):
+    """After the 999 answer: the 24/7 lines from the directory, never typed in here."""
+
+    def name(self) -> Text:
+        return "action_signpost_emergency"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        channel = channel_of(tracker)
+        try:
+            services = await directory().find_services(
+                abuse_type=tracker.get_slot("abuse_type") or "domestic_abuse",
+                open_now=True,
+                limit=5,
+            )
+        except DirectoryUnavailable:
+            logger.warning("directory unavailable for action_signpost_emergency")
+            dispatcher.utter_message(response="utter_safety_fallback")
+            return []
+        always_open = [s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"]
+        if not always_open:
+            dispatcher.utter_message(response="utter_safety_fallback")
+            return []
+        intro = "When it is safe, you can talk to someone any time:"
+        dispatcher.utter_message(text=render_services(always_open[:1], channel, intro))
+        return []

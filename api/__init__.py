@@ -1,0 +1,1 @@
+"""Public gateway: web chat, chat API, SMS webhook, directory API, health."""

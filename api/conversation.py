@@ -1,0 +1,28 @@
+"""One turn of a conversation, shared by every channel: never without an answer."""
+
+from __future__ import annotations
+
+import logging
+
+from api.rasa_client import RasaClient, RasaUnavailable, Reply
+from api.safety import SAFETY_MESSAGE
+
+logger = logging.getLogger("api.conversation")
+
+
+async def converse(rasa: RasaClient, sender: str, text: str, channel: str) -> list[Reply]:
+    try:
+        return await rasa.send(sender, text, channel)
+    except RasaUnavailable as error:
+        # the reason only: never the text, never the sender
+        logger.warning("rasa unavailable (%s): answered with the safety message", error)
+        return [Reply(text=SAFETY_MESSAGE)]
+
+
+async def forget(rasa: RasaClient, sender: str) -> bool:
+    try:
+        await rasa.forget(sender)
+        return True
+    except RasaUnavailable as error:
+        logger.warning("could not forget a conversation (%s)", error)
+        return False

@@ -1,0 +1,63 @@
+"""Twilio inbound SMS webhook: checked, pseudonymised, answered with one TwiML message."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from api.conversation import converse, forget
+from api.deps import SettingsDep
+from api.privacy import pseudonym
+from api.sms_render import render_sms
+from api.text import clean_user_text
+
+router = APIRouter(tags=["sms"])
+logger = logging.getLogger("api.sms")
+
+SMS = "sms"
+# Twilio's own opt-out handling answers these; we stay silent (and STOP also forgets).
+OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
+HELP_WORDS = {"HELP", "INFO"}
+
+
+def twiml(text: str | None) -> Response:
+    reply = MessagingResponse()
+    if text:
+        reply.message(text)
+    return Response(content=str(reply), media_type="application/xml")
+
+
+def signature_ok(request: Request, params: dict[str, str], token: str | None, base: str) -> bool:
+    signature = request.headers.get("X-Twilio-Signature")
+    if not token or not signature:
+        return False
+    url = base.rstrip("/") + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    return RequestValidator(token).validate(url, params, signature)
+
+
+@router.post("/sms")
+async def inbound_sms(request: Request, settings: SettingsDep) -> Response:
+    form = await request.form()
+    params = {key: str(value) for key, value in form.items()}
+    if not signature_ok(request, params, settings.twilio_auth_token, settings.public_base_url):
+        logger.warning("sms refused: missing or invalid signature")
+        return Response(status_code=403)
+    phone = params.get("From", "")
+    if not phone:
+        return twiml(None)
+    sender = pseudonym(settings.pseudonym_key, SMS, phone)
+    text = clean_user_text(params.get("Body", ""))
+    keyword = text.upper()
+    rasa = request.app.state.rasa
+    if params.get("OptOutType") or keyword in OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS:
+        if params.get("OptOutType", "").upper() == "STOP" or keyword in OPT_OUT_WORDS:
+            await forget(rasa, sender)
+        return twiml(None)
+    replies = await converse(rasa, sender, text or "?", SMS)
+    return twiml(render_sms(replies))

@@ -1,0 +1,159 @@
+"""Rasa input channel for the gateway: the only way messages reach the dialogue engine.
+
+Why not Rasa's REST channel: it logs the user's text when a message fails, it cannot tell
+an SMS from a web message to the response selector, and it has no way to forget a
+conversation. This channel keeps the REST request shape and adds:
+
+- responses chosen per channel: the collector is named after the channel (`web` or `sms`),
+  so domain responses with `channel: sms` are used for SMS;
+- choices: a message starting with `/` runs as an intent only when it is exactly a button
+  the bot has just offered; anything else starting with `/` is treated as plain text, so
+  nobody can inject an intent or entities. On SMS, a bare number picks that button;
+- `DELETE /webhooks/gateway/conversations/<sender>` forgets a conversation in the tracker
+  store (quick exit, SMS forget word, STOP), and `GET` on the same path says if it exists;
+- no message text in any log line.
+
+Bind Rasa to loopback (or a private network): like every Rasa channel it has no auth of
+its own beyond the optional shared token in `GATEWAY_CHANNEL_TOKEN`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from typing import Any, Awaitable, Callable, List, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    InMemoryTrackerStore,
+    RedisTrackerStore,
+    TrackerStore,
+)
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("web", "sms")
+INTENT_PREFIX = "/"
+
+
+class ChannelCollector(CollectingOutputChannel):
+    """Collects replies; its name selects the channel's response variations."""
+
+    def __init__(self, channel: Text) -> None:
+        super().__init__()
+        self._channel = channel
+
+    def name(self) -> Text:  # type: ignore[override]  # per instance, not per class
+        return self._channel
+
+
+class GatewayInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "gateway"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        bp = Blueprint("gateway_channel", __name__)
+        token = os.environ.get("GATEWAY_CHANNEL_TOKEN")
+
+        def authorised(request: Request) -> bool:
+            if not token:
+                return True
+            given = request.headers.get("authorization", "")
+            return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            body = request.json or {}
+            sender, text = body.get("sender"), body.get("message")
+            metadata = body.get("metadata") or {}
+            channel = metadata.get("channel") if metadata.get("channel") in CHANNELS else "web"
+            if not isinstance(sender, str) or not sender or not isinstance(text, str):
+                return response.json({"error": "sender and message are required"}, status=400)
+            store = request.app.ctx.agent.tracker_store
+            text = await resolve_choice(store, sender, text, channel)
+            collector = ChannelCollector(channel)
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=channel, metadata=metadata)
+                )
+            except Exception as error:  # the gateway answers with its safety message
+                logger.error("gateway channel: message failed (%s)", type(error).__name__)
+                return response.json({"error": "message failed"}, status=500)
+            return response.json(collector.messages)
+
+        @bp.route("/conversations/<sender>", methods=["GET"])
+        async def exists(request: Request, sender: Text) -> HTTPResponse:
+            if not authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            store = request.app.ctx.agent.tracker_store
+            return response.json({"exists": await store.exists(sender)})
+
+        @bp.route("/conversations/<sender>", methods=["DELETE"])
+        async def forget(request: Request, sender: Text) -> HTTPResponse:
+            if not authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            delete_conversation(request.app.ctx.agent.tracker_store, sender)
+            return response.empty(status=204)
+
+        return bp
+
+
+async def resolve_choice(store: TrackerStore, sender: Text, text: Text, channel: Text) -> Text:
+    """Turns a pick of an offered button into its payload; neutralises any other `/` text."""
+    stripped = text.strip()
+    is_number_pick = channel == "sms" and stripped.isdigit() and len(stripped) <= 2
+    if not stripped.startswith(INTENT_PREFIX) and not is_number_pick:
+        return text
+    offered = await offered_payloads(store, sender)
+    if is_number_pick:
+        index = int(stripped) - 1
+        if 0 <= index < len(offered):
+            return offered[index]
+        return text
+    if stripped in offered:
+        return stripped
+    return stripped.lstrip(INTENT_PREFIX + " ") or "?"
+
+
+async def offered_payloads(store: TrackerStore, sender: Text) -> List[Text]:
+    """Button payloads of the bot's messages since the person last wrote."""
+    tracker = await store.retrieve(sender)
+    if tracker is None:
+        return []
+    payloads: List[Text] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            buttons = (event.data or {}).get("buttons") or []
+            payloads = [b.get("payload", "") for b in buttons] + payloads
+    return payloads
+
+
+def delete_conversation(store: TrackerStore, sender: Text) -> None:
+    inner: TrackerStore = store
+    while isinstance(inner, AwaitableTrackerStore):
+        inner = inner._tracker_store
+    if isinstance(inner, InMemoryTrackerStore):
+        inner.store.pop(sender, None)
+    elif isinstance(inner, RedisTrackerStore):
+        inner.red.delete(inner.key_prefix + sender)
+    else:  # a store we cannot empty must not be used: it would keep conversations
+        raise RuntimeError(f"cannot delete conversations from {type(inner).__name__}")
+
+

@@ -1,0 +1,91 @@
+"""NLU component: entities from the project's spaCy patterns, and the rule layer for danger.
+
+Runs after the intent classifier. It reads the spaCy doc that SpacyNLP attached to the
+message, adds each pattern match as an entity with its canonical value (the pattern `id`),
+and, when a `danger` pattern matched, sets the intent to `emergency` whatever the model
+predicted. So the trained model and the hand-written patterns are two independent ways of
+recognising danger: either one is enough.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+EMERGENCY_INTENT = "emergency"
+DANGER_LABEL = "danger"
+EXTRACTOR = "PatternEntities"
+
+
+@DefaultV1Recipe.register(
+    [
+        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+        DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
+    ],
+    is_trainable=False,
+)
+class PatternEntities(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PatternEntities":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            found = [_entity(ent) for ent in doc.ents]
+            if not found:
+                continue
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+            if any(e["entity"] == DANGER_LABEL for e in found):
+                _override_intent(message)
+        return messages
+
+
+def _entity(ent: Any) -> Dict[Text, Any]:
+    return {
+        "entity": ent.label_,
+        "value": ent.ent_id_ or ent.text.lower(),
+        "start": ent.start_char,
+        "end": ent.end_char,
+        "confidence_entity": 1.0,
+        "extractor": EXTRACTOR,
+    }
+
+
+def _override_intent(message: Message) -> None:
+    previous: Optional[Dict[Text, Any]] = message.get(INTENT)
+    emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, emergency, add_to_output=True)
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
+    ]
+    message.set(INTENT_RANKING_KEY, [emergency] + ranking, add_to_output=True)
+    if previous and previous.get(INTENT_NAME_KEY) != EMERGENCY_INTENT:
+        # kept for evaluation: which layer caught it
+        message.set("danger_rule_overrode", previous.get(INTENT_NAME_KEY), add_to_output=True)

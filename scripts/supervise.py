@@ -1,0 +1,179 @@
+"""Starts the gateway, the Rasa server and the action server, and keeps them running.
+
+Each process's output is shown with its name in front. A process that exits is reported
+and restarted (with a pause that grows if it keeps failing). Ctrl-C stops all three.
+Ports come from the same variables the gateway reads: PORT, INTERNAL_PORT, RASA_URL,
+ACTIONS_URL. Runs with the standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = ROOT / ".venv-rasa" / "bin"
+API_PYTHON = ROOT / ".venv" / "bin" / "python"
+MODEL = ROOT / "models" / "vawg.tar.gz"
+
+
+def load_dotenv(path: Path) -> None:
+    """Values from .env, for the variables not already set in the environment."""
+    if not path.exists():
+        return
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+def port_of(url: str, default: int) -> int:
+    return urlsplit(url).port or default
+
+
+def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
+    env = dict(os.environ)
+    env.setdefault("RASA_URL", "http://127.0.0.1:5005")
+    env.setdefault("ACTIONS_URL", "http://127.0.0.1:5055")
+    internal_port = env.setdefault("INTERNAL_PORT", "8001")
+    env.setdefault("DIRECTORY_URL", f"http://127.0.0.1:{internal_port}")
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONUNBUFFERED"] = "1"
+    endpoints = "bot/endpoints.yml"
+    if env.get("REDIS_URL"):
+        redis = urlsplit(env["REDIS_URL"])
+        env.setdefault("REDIS_HOST", redis.hostname or "127.0.0.1")
+        env.setdefault("REDIS_PORT", str(redis.port or 6379))
+        env.setdefault("REDIS_DB", (redis.path or "/0").lstrip("/") or "0")
+        env.setdefault("CONVERSATION_TTL_SECONDS", "1800")
+        endpoints = "bot/endpoints.redis.yml"
+    actions_env = dict(env, SANIC_HOST="127.0.0.1")
+    return {
+        "gateway": ([str(API_PYTHON), "-m", "api"], env),
+        "actions": (
+            [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(port_of(env["ACTIONS_URL"], 5055))],
+            actions_env,
+        ),
+        "rasa": (
+            [str(RASA_BIN / "rasa"), "run", "--model", str(MODEL),
+             "--interface", "127.0.0.1", "--port", str(port_of(env["RASA_URL"], 5005)),
+             "--credentials", "bot/credentials.yml", "--endpoints", endpoints],
+            env,
+        ),
+    }
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    failures: list[float] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.argv, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, bufsize=1, start_new_session=True,
+        )
+        threading.Thread(target=self._relay, args=(self.process,), daemon=True).start()
+
+    def _relay(self, process: subprocess.Popen) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(f"[{self.name}] {line}")
+        sys.stdout.flush()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+
+    def kill_if_running(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def say(message: str) -> None:
+    print(f"[supervisor] {message}", flush=True)
+
+
+def wait_healthy(url: str, children: list[Child], deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if any(c.process and c.process.poll() is not None for c in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def main() -> int:
+    load_dotenv(ROOT / ".env")
+    if not MODEL.exists():
+        say(f"no trained model at {MODEL}: run `make run` (it trains first)")
+        return 1
+    children = [Child(name, argv, env) for name, (argv, env) in commands().items()]
+    stopping = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    started = time.monotonic()
+    for child in children:
+        child.start()
+    port = os.environ.get("PORT", "8000")
+    health = f"http://127.0.0.1:{port}/healthz"
+    timeout = float(os.environ.get("STARTUP_TIMEOUT_SECONDS", "180"))
+    if wait_healthy(health, children, time.monotonic() + timeout):
+        say(f"all up in {time.monotonic() - started:.1f} s")
+        say(f"web chat: http://127.0.0.1:{port}/   (Ctrl-C stops everything)")
+    else:
+        say(f"not healthy after start: see {health} and the lines above")
+    while not stopping.is_set():
+        for child in children:
+            code = child.process.poll() if child.process else None
+            if code is None or stopping.is_set():
+                continue
+            now = time.monotonic()
+            child.failures = [t for t in child.failures if now - t < 60] + [now]
+            pause = min(2 ** (len(child.failures) - 1), 30)
+            say(f"{child.name} exited with code {code}; restarting in {pause} s")
+            stopping.wait(pause)
+            if not stopping.is_set():
+                child.start()
+                say(f"{child.name} restarted")
+        stopping.wait(0.5)
+    say("stopping")
+    for child in children:
+        child.stop()
+    end = time.monotonic() + 15
+    for child in children:
+        if child.process:
+            try:
+                child.process.wait(timeout=max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill_if_running()
+    say("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
