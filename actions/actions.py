@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,7 +14,7 @@ from actions.rendering import SMS, render_services
 
 logger = logging.getLogger(__name__)
 
-_client: Optional[DirectoryClient] = None
+_client: DirectoryClient | None = None
 
 
 def directory() -> DirectoryClient:
@@ -28,17 +28,17 @@ def directory() -> DirectoryClient:
     return _client
 
 
-def channel_of(tracker: Tracker) -> Text:
+def channel_of(tracker: Tracker) -> str:
     return SMS if tracker.get_latest_input_channel() == SMS else "web"
 
 
 class ActionFindService(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_find_service"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         channel = channel_of(tracker)
         try:
             services = await directory().find_services(
@@ -54,7 +54,11 @@ class ActionFindService(Action):
         if not services:
             dispatcher.utter_message(response="utter_no_service_found")
             return []
-        intro = "These can help:" if channel == SMS else "These services can help. You choose what feels right."
+        intro = (
+            "These can help:"
+            if channel == SMS
+            else "These services can help. You choose what feels right."
+        )
         dispatcher.utter_message(text=render_services(services, channel, intro))
         return []
 
@@ -62,12 +66,12 @@ class ActionFindService(Action):
 class ActionSignpostEmergency(Action):
     """After the 999 answer: the 24/7 lines from the directory, never typed in here."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_signpost_emergency"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         channel = channel_of(tracker)
         try:
             services = await directory().find_services(
@@ -79,7 +83,9 @@ class ActionSignpostEmergency(Action):
             logger.warning("directory unavailable for action_signpost_emergency")
             dispatcher.utter_message(response="utter_safety_fallback")
             return []
-        always_open = [s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"]
+        always_open = [
+            s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"
+        ]
         if not always_open:
             dispatcher.utter_message(response="utter_safety_fallback")
             return []

@@ -6,14 +6,14 @@ phone number we say how the service can be reached, as the record gives it.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+from collections.abc import Iterable
 
 from actions.directory_client import ServiceSummary
 
 SMS = "sms"
 
 
-def _hours(service: ServiceSummary) -> Optional[str]:
+def _hours(service: ServiceSummary) -> str | None:
     if service.is_24_7:
         return "open 24/7"
     if service.open_now is True:
@@ -23,8 +23,8 @@ def _hours(service: ServiceSummary) -> Optional[str]:
     return None
 
 
-def _contact_lines(service: ServiceSummary, channel: str) -> List[str]:
-    lines: List[str] = []
+def _contact_lines(service: ServiceSummary, channel: str) -> list[str]:
+    lines: list[str] = []
     for phone in service.phones[: 1 if channel == SMS else 2]:
         label = f" ({phone.description})" if phone.description and channel != SMS else ""
         lines.append(f"Call {phone.number}{label}")

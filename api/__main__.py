@@ -7,10 +7,10 @@ import contextlib
 import logging
 
 import uvicorn
+from services_directory.db import open_directory
 
 from api.main import create_app, create_internal_app
 from api.settings import get_settings
-from services_directory.db import open_directory
 
 
 async def serve() -> None:
@@ -19,12 +19,18 @@ async def serve() -> None:
     public = create_app(settings, sessions)
     internal = create_internal_app(settings, sessions)
     public_server = uvicorn.Server(
-        uvicorn.Config(public, host=settings.host, port=settings.port, access_log=False,
-                       log_config=None)
+        uvicorn.Config(
+            public, host=settings.host, port=settings.port, access_log=False, log_config=None
+        )
     )
     internal_server = _FollowerServer(
-        uvicorn.Config(internal, host="127.0.0.1", port=settings.internal_port,
-                       access_log=False, log_config=None)
+        uvicorn.Config(
+            internal,
+            host="127.0.0.1",
+            port=settings.internal_port,
+            access_log=False,
+            log_config=None,
+        )
     )
     internal_task = asyncio.create_task(internal_server.serve())
     try:

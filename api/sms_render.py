@@ -20,7 +20,9 @@ def render_sms(replies: list[Reply]) -> str:
     choices = to_gsm7(choices_line(replies))
     parts: list[str] = []
     for reply in replies:
-        candidate = "\n\n".join(parts + [to_gsm7(reply.text.strip())] + ([choices] if choices else []))
+        candidate = "\n\n".join(
+            parts + [to_gsm7(reply.text.strip())] + ([choices] if choices else [])
+        )
         if parts and sms_segments(candidate) > MAX_SEGMENTS:
             break
         parts.append(to_gsm7(reply.text.strip()))

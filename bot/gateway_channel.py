@@ -22,7 +22,8 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-from typing import Any, Awaitable, Callable, List, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.tracker_store import (
@@ -45,22 +46,20 @@ INTENT_PREFIX = "/"
 class ChannelCollector(CollectingOutputChannel):
     """Collects replies; its name selects the channel's response variations."""
 
-    def __init__(self, channel: Text) -> None:
+    def __init__(self, channel: str) -> None:
         super().__init__()
         self._channel = channel
 
-    def name(self) -> Text:  # type: ignore[override]  # per instance, not per class
+    def name(self) -> str:  # type: ignore[override]  # per instance, not per class
         return self._channel
 
 
 class GatewayInput(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "gateway"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("gateway_channel", __name__)
         token = os.environ.get("GATEWAY_CHANNEL_TOKEN")
 
@@ -97,14 +96,14 @@ class GatewayInput(InputChannel):
             return response.json(collector.messages)
 
         @bp.route("/conversations/<sender>", methods=["GET"])
-        async def exists(request: Request, sender: Text) -> HTTPResponse:
+        async def exists(request: Request, sender: str) -> HTTPResponse:
             if not authorised(request):
                 return response.json({"error": "unauthorised"}, status=401)
             store = request.app.ctx.agent.tracker_store
             return response.json({"exists": await store.exists(sender)})
 
         @bp.route("/conversations/<sender>", methods=["DELETE"])
-        async def forget(request: Request, sender: Text) -> HTTPResponse:
+        async def forget(request: Request, sender: str) -> HTTPResponse:
             if not authorised(request):
                 return response.json({"error": "unauthorised"}, status=401)
             delete_conversation(request.app.ctx.agent.tracker_store, sender)
@@ -113,7 +112,7 @@ class GatewayInput(InputChannel):
         return bp
 
 
-async def resolve_choice(store: TrackerStore, sender: Text, text: Text, channel: Text) -> Text:
+async def resolve_choice(store: TrackerStore, sender: str, text: str, channel: str) -> str:
     """Turns a pick of an offered button into its payload; neutralises any other `/` text."""
     stripped = text.strip()
     is_number_pick = channel == "sms" and stripped.isdigit() and len(stripped) <= 2
@@ -130,12 +129,12 @@ async def resolve_choice(store: TrackerStore, sender: Text, text: Text, channel:
     return stripped.lstrip(INTENT_PREFIX + " ") or "?"
 
 
-async def offered_payloads(store: TrackerStore, sender: Text) -> List[Text]:
+async def offered_payloads(store: TrackerStore, sender: str) -> list[str]:
     """Button payloads of the bot's messages since the person last wrote."""
     tracker = await store.retrieve(sender)
     if tracker is None:
         return []
-    payloads: List[Text] = []
+    payloads: list[str] = []
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             break
@@ -145,7 +144,7 @@ async def offered_payloads(store: TrackerStore, sender: Text) -> List[Text]:
     return payloads
 
 
-def delete_conversation(store: TrackerStore, sender: Text) -> None:
+def delete_conversation(store: TrackerStore, sender: str) -> None:
     inner: TrackerStore = store
     while isinstance(inner, AwaitableTrackerStore):
         inner = inner._tracker_store
@@ -155,5 +154,3 @@ def delete_conversation(store: TrackerStore, sender: Text) -> None:
         inner.red.delete(inner.key_prefix + sender)
     else:  # a store we cannot empty must not be used: it would keep conversations
         raise RuntimeError(f"cannot delete conversations from {type(inner).__name__}")
-
-

@@ -9,7 +9,7 @@ recognising danger: either one is enough.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -43,17 +43,17 @@ class PatternEntities(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "PatternEntities":
+    ) -> PatternEntities:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
@@ -67,7 +67,7 @@ class PatternEntities(GraphComponent):
         return messages
 
 
-def _entity(ent: Any) -> Dict[Text, Any]:
+def _entity(ent: Any) -> dict[str, Any]:
     return {
         "entity": ent.label_,
         "value": ent.ent_id_ or ent.text.lower(),
@@ -79,11 +79,13 @@ def _entity(ent: Any) -> Dict[Text, Any]:
 
 
 def _override_intent(message: Message) -> None:
-    previous: Optional[Dict[Text, Any]] = message.get(INTENT)
+    previous: dict[str, Any] | None = message.get(INTENT)
     emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, emergency, add_to_output=True)
     ranking = [
-        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
+        r
+        for r in message.get(INTENT_RANKING_KEY) or []
+        if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
     ]
     message.set(INTENT_RANKING_KEY, [emergency] + ranking, add_to_output=True)
     if previous and previous.get(INTENT_NAME_KEY) != EMERGENCY_INTENT:

@@ -40,14 +40,35 @@ def main() -> None:
     dist_dir.mkdir(parents=True)
     build_pipeline().to_disk(pipeline_dir)
     subprocess.run(
-        [sys.executable, "-m", "spacy", "package", str(pipeline_dir), str(dist_dir),
-         "--name", PACKAGE_NAME, "--version", VERSION, "--force"],
-        check=True, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "package",
+            str(pipeline_dir),
+            str(dist_dir),
+            "--name",
+            PACKAGE_NAME,
+            "--version",
+            VERSION,
+            "--force",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     sdist = next(dist_dir.glob(f"en_{PACKAGE_NAME}-{VERSION}/dist/*.tar.gz"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--force-reinstall", str(sdist)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--force-reinstall",
+            str(sdist),
+        ],
         check=True,
     )
     print(f"spaCy pipeline en_{PACKAGE_NAME} {VERSION} built from {PATTERNS.name}")

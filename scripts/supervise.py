@@ -62,14 +62,32 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
     return {
         "gateway": ([str(API_PYTHON), "-m", "api"], env),
         "actions": (
-            [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(port_of(env["ACTIONS_URL"], 5055))],
+            [
+                str(RASA_BIN / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(port_of(env["ACTIONS_URL"], 5055)),
+            ],
             actions_env,
         ),
         "rasa": (
-            [str(RASA_BIN / "rasa"), "run", "--model", str(MODEL),
-             "--interface", "127.0.0.1", "--port", str(port_of(env["RASA_URL"], 5005)),
-             "--credentials", "bot/credentials.yml", "--endpoints", endpoints],
+            [
+                str(RASA_BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port_of(env["RASA_URL"], 5005)),
+                "--credentials",
+                "bot/credentials.yml",
+                "--endpoints",
+                endpoints,
+            ],
             env,
         ),
     }
@@ -85,8 +103,14 @@ class Child:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            self.argv, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, bufsize=1, start_new_session=True,
+            self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
         )
         threading.Thread(target=self._relay, args=(self.process,), daemon=True).start()
 
@@ -139,6 +163,7 @@ def main() -> int:
     started = time.monotonic()
     for child in children:
         child.start()
+        say(f"started {child.name} (pid {child.process.pid})")
     port = os.environ.get("PORT", "8000")
     health = f"http://127.0.0.1:{port}/healthz"
     timeout = float(os.environ.get("STARTUP_TIMEOUT_SECONDS", "180"))
@@ -159,7 +184,7 @@ def main() -> int:
             stopping.wait(pause)
             if not stopping.is_set():
                 child.start()
-                say(f"{child.name} restarted")
+                say(f"{child.name} restarted (pid {child.process.pid})")
         stopping.wait(0.5)
     say("stopping")
     for child in children:

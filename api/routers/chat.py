@@ -46,7 +46,10 @@ async def chat(body: ChatRequest, request: Request, settings: SettingsDep) -> Ch
     return ChatResponse(
         session=body.session,
         replies=[
-            ReplyOut(text=r.text, buttons=[ButtonOut(title=b.title, payload=b.payload) for b in r.buttons])
+            ReplyOut(
+                text=r.text,
+                buttons=[ButtonOut(title=b.title, payload=b.payload) for b in r.buttons],
+            )
             for r in replies
         ],
     )

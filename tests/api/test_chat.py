@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import logging
+
+from api.privacy import pseudonym
+from api.rasa_client import Button, Reply
+from api.safety import SAFETY_MESSAGE
+
+SESSION = "s" * 24
+
+
+def test_chat_returns_the_bots_replies_with_buttons(client, fake_rasa):
+    fake_rasa.replies = [Reply("Is it safe?", [Button("Yes", "/safe_to_talk")])]
+    response = client.post("/api/chat", json={"session": SESSION, "message": "hello"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "session": SESSION,
+        "replies": [
+            {"text": "Is it safe?", "buttons": [{"title": "Yes", "payload": "/safe_to_talk"}]}
+        ],
+    }
+
+
+def test_rasa_gets_a_pseudonym_not_the_session_id(client, fake_rasa):
+    client.post("/api/chat", json={"session": SESSION, "message": "hello"})
+    sender, text, channel = fake_rasa.sent[0]
+    assert sender == pseudonym("unit-test-key", "web", SESSION)
+    assert SESSION not in sender and channel == "web" and text == "hello"
+
+
+def test_when_rasa_fails_the_answer_is_the_safety_message(client, fake_rasa):
+    fake_rasa.fail = True
+    response = client.post("/api/chat", json={"session": SESSION, "message": "help"})
+    assert response.status_code == 200
+    assert response.json()["replies"] == [{"text": SAFETY_MESSAGE, "buttons": []}]
+    for needed in ("999", "55", "0808 2000 247"):
+        assert needed in SAFETY_MESSAGE
+
+
+def test_bad_requests_are_refused_before_rasa(client, fake_rasa):
+    assert client.post("/api/chat", json={"session": "short", "message": "hi"}).status_code == 422
+    assert client.post("/api/chat", json={"session": SESSION, "message": ""}).status_code == 422
+    assert (
+        client.post("/api/chat", json={"session": SESSION, "message": "x" * 5000}).status_code
+        == 422
+    )
+    assert fake_rasa.sent == []
+
+
+def test_delete_forgets_and_says_nothing_about_existence(client, fake_rasa):
+    assert client.delete(f"/api/chat/{SESSION}").status_code == 204
+    assert fake_rasa.forgotten == [pseudonym("unit-test-key", "web", SESSION)]
+
+
+def test_no_message_text_in_logs(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    client.post("/api/chat", json={"session": SESSION, "message": "my secret words"})
+    assert "my secret words" not in caplog.text
+    assert SESSION not in caplog.text

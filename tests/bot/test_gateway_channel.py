@@ -1,0 +1,68 @@
+"""The gateway channel: intent injection is refused, offered choices work, forgetting works."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.core.tracker_store import AwaitableTrackerStore, InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.gateway_channel import delete_conversation, resolve_choice
+
+SENDER = "web-abc"
+OFFERED = [
+    {"title": "Find support", "payload": "/find_service"},
+    {"title": "Danger", "payload": "/emergency"},
+]
+
+
+@pytest.fixture
+async def store():
+    store = AwaitableTrackerStore(InMemoryTrackerStore(Domain.empty()))
+    tracker = DialogueStateTracker(SENDER, slots=[])
+    tracker.update(UserUttered("hello"))
+    tracker.update(BotUttered("What would you like?", data={"buttons": OFFERED}))
+    await store.save(tracker)
+    return store
+
+
+async def test_plain_text_passes_through(store):
+    assert await resolve_choice(store, SENDER, "who can help me", "web") == "who can help me"
+
+
+async def test_an_offered_button_payload_runs_as_its_intent(store):
+    assert await resolve_choice(store, SENDER, "/find_service", "web") == "/find_service"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["/greet", '/find_service{"borough": "atlantis"}', "//emergency", "/ask_myth_alcohol"],
+)
+async def test_any_other_slash_text_is_plain_text(store, typed):
+    resolved = await resolve_choice(store, SENDER, typed, "web")
+    assert not resolved.startswith("/")
+
+
+async def test_slash_text_in_a_new_conversation_is_plain_text(store):
+    assert not (await resolve_choice(store, "someone-new", "/emergency", "web")).startswith("/")
+
+
+async def test_on_sms_a_number_picks_the_offered_choice(store):
+    assert await resolve_choice(store, SENDER, "2", "sms") == "/emergency"
+    assert await resolve_choice(store, SENDER, " 1 ", "sms") == "/find_service"
+    assert await resolve_choice(store, SENDER, "7", "sms") == "7"
+    assert await resolve_choice(store, SENDER, "2", "web") == "2"
+
+
+async def test_choices_expire_once_the_person_writes_again(store):
+    tracker = await store.retrieve(SENDER)
+    tracker.update(UserUttered("something else"))
+    await store.save(tracker)
+    assert await resolve_choice(store, SENDER, "1", "sms") == "1"
+
+
+async def test_delete_conversation_removes_it(store):
+    assert await store.exists(SENDER)
+    delete_conversation(store, SENDER)
+    assert not await store.exists(SENDER)
