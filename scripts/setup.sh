@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 STAMPS=.build/stamps
 mkdir -p "$STAMPS"
+# one setup at a time (two at once would install or train over each other)
+exec 9>.build/setup.lock
+flock 9
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PIP_DISABLE_PIP_VERSION_CHECK=1
 
 say() { printf '[setup] %s\n' "$*"; }
