@@ -26,3 +26,11 @@ async def forget(rasa: RasaClient, sender: str) -> bool:
     except RasaUnavailable as error:
         logger.warning("could not forget a conversation (%s)", error)
         return False
+
+
+async def has_conversation(rasa: RasaClient, sender: str) -> bool:
+    """Whether Rasa holds this conversation; when Rasa cannot say, assume a new one."""
+    try:
+        return await rasa.has_conversation(sender)
+    except RasaUnavailable:
+        return False

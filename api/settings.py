@@ -36,6 +36,16 @@ class Settings(BaseSettings):
 
     # Well under Twilio's 15 s webhook budget.
     rasa_timeout_seconds: float = 8.0
+    # SMS words the gateway answers itself (case does not matter). The forget word deletes
+    # the conversation; the cover word, for when someone is watching, gets an innocuous
+    # reply and ends the conversation.
+    sms_forget_word: str = "FORGET"
+    sms_cover_word: str = "RECIPE"
+    sms_cover_reply: str = (
+        "Thanks for joining Quick Recipes. Tip of the day: rinse rice until the water runs "
+        "clear for fluffier rice."
+    )
+
     # Where the web chat's quick exit sends the browser.
     exit_url: str = "https://www.bbc.co.uk/weather"
 

@@ -29,7 +29,7 @@ step "rasa data validate" rasa_quiet data validate --config config.yml --domain 
 step "rasa test stories" rasa_quiet test core --model models/vawg.tar.gz \
   --stories tests/stories --fail-on-prediction-errors --out "$RESULTS/rasa-core"
 step "pytest (Rasa environment: bot, actions)" .venv-rasa/bin/python -m pytest tests/bot tests/actions \
-  -q -p no:cacheprovider -W ignore::DeprecationWarning --junitxml="$RESULTS/rasa-env.xml" "$@"
+  -q -p no:cacheprovider -p no:warnings --junitxml="$RESULTS/rasa-env.xml" "$@"
 step "pytest (gateway environment: api, directory, end-to-end, browser)" .venv/bin/python -m pytest tests \
   --ignore=tests/bot --ignore=tests/actions -q -p no:cacheprovider --junitxml="$RESULTS/api-env.xml" "$@"
 

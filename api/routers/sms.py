@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from api.conversation import converse, forget
+from api.conversation import converse, forget, has_conversation
 from api.deps import SettingsDep
 from api.privacy import pseudonym
 from api.sms_render import render_sms
@@ -22,6 +22,16 @@ SMS = "sms"
 OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
+
+FORGOTTEN_REPLY = (
+    "Done. This chat is cleared on our side. You can delete the texts on your phone too."
+)
+
+# Said once, with the first reply of a conversation: SMS has no quick exit.
+DISCRETION_NOTICE = (
+    "Tip: you can delete this thread. Texts can also show on other devices linked to this "
+    "phone and on itemised bills. Text FORGET to clear this chat."
+)
 
 
 def twiml(text: str | None) -> Response:
@@ -59,5 +69,12 @@ async def inbound_sms(request: Request, settings: SettingsDep) -> Response:
         if params.get("OptOutType", "").upper() == "STOP" or keyword in OPT_OUT_WORDS:
             await forget(rasa, sender)
         return twiml(None)
+    if keyword == settings.sms_forget_word.upper():
+        await forget(rasa, sender)
+        return twiml(FORGOTTEN_REPLY)
+    if keyword == settings.sms_cover_word.upper():
+        await forget(rasa, sender)
+        return twiml(settings.sms_cover_reply)
+    first_turn = not await has_conversation(rasa, sender)
     replies = await converse(rasa, sender, text or "?", SMS)
-    return twiml(render_sms(replies))
+    return twiml(render_sms(replies, DISCRETION_NOTICE if first_turn else None))

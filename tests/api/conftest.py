@@ -22,15 +22,23 @@ class FakeRasa:
     fail: bool = False
     sent: list[tuple[str, str, str]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)
 
     async def send(self, sender: str, text: str, channel: str) -> list[Reply]:
         self.sent.append((sender, text, channel))
         if self.fail:
             raise RasaUnavailable("down")
+        self.known.add(sender)
         return self.replies
+
+    async def has_conversation(self, sender: str) -> bool:
+        if self.fail:
+            raise RasaUnavailable("down")
+        return sender in self.known
 
     async def forget(self, sender: str) -> None:
         self.forgotten.append(sender)
+        self.known.discard(sender)
 
     async def healthy(self) -> bool:
         return not self.fail
