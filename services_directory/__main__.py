@@ -1,0 +1,5 @@
+import sys
+
+from services_directory.cli import main
+
+sys.exit(main())
