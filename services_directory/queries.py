@@ -8,6 +8,7 @@ talk to survivors directly, higher confidence, then a phone before other routes 
 When no local specialist is known to be open at the asked time, a 24/7 service goes first
 (matching the filters if one does, else the abuse type, else a general 24/7 line), and with
 `open_now` the local service that opens soonest is kept second so the reply can say when.
+A text `search` looks services up by name and gets neither addition.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def find_services(
         m.is_local and m.record.focus == "specialist" and m.availability.is_open for m in ranked
     )
     results = [m for m in ranked if m.availability.is_open] if filters.open_now else ranked
-    if local_open:
+    if local_open or filters.search:  # a name search looks a service up: no additions
         return results
     option = _best_24_7(session, filters, ranked, moment)
     if option is not None:
