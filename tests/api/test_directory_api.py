@@ -312,3 +312,25 @@ def test_openapi_documents_the_directory(client):
     }
     assert {"get", "put", "patch"} <= set(spec["paths"]["/services/{id}"])
     assert client.get("/docs").status_code == 200
+
+
+def test_the_action_servers_client_reads_every_real_service(client):
+    """The client's own tests use a fake directory; this checks it against the real output."""
+    from actions.directory_client import summarise
+
+    page = client.get("/services", params={"per_page": 100, "open_at": SATURDAY_2AM}).json()
+    for service in page["contents"]:
+        summary = summarise(service)
+        phones = service.get("phones", [])
+        assert [phone.number for phone in summary.phones] == [p["number"] for p in phones]
+        assert (summary.how_to_reach is None) == any(p["type"] == "voice" for p in phones)
+        assert summary.record_id and summary.last_verified.isoformat() == "2026-11-25"
+    karma = summarise(
+        client.get("/services/karma_nirvana", params={"open_at": SATURDAY_2AM}).json()
+    )
+    assert (karma.open_now, karma.next_open, karma.is_24_7) == (False, "opens today at 10am", False)
+    angelou = summarise(client.get("/services/angelou_partnership").json())
+    assert angelou.phones == () and angelou.open_now is None and angelou.has_gaps
+    assert (
+        angelou.how_to_reach == "Its advice line, email and referral route are not confirmed yet."
+    )
