@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from services_directory.records import (
     Hours,
@@ -180,7 +181,11 @@ def read_facts(
                 Problem(slug, "classification", f"no entry in {classification_path.name}")
             )
             continue
-        record, found = record_from_facts(facts, entry, checked_on)
+        try:
+            record, found = record_from_facts(facts, entry, checked_on)
+        except (AttributeError, KeyError, TypeError, ValidationError) as error:
+            # A hand edit gone wrong (a missing key, a list where a mapping belongs).
+            record, found = None, [Problem(slug, "classification", f"malformed: {error!r}")]
         problems += found
         if record is not None:
             records.append(record)

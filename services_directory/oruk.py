@@ -18,18 +18,6 @@ from datetime import datetime
 from services_directory import areas, hours, taxonomy
 from services_directory.records import Problem, ServiceRecord, parse
 
-# Attributes that stand for one record field holding a single code.
-_SINGLE_CODE = {
-    "kind": taxonomy.SERVICE_KIND,
-    "focus": taxonomy.FOCUS,
-    "confidence": taxonomy.CONFIDENCE,
-}
-_LIST_CODES = {
-    "abuse_types": taxonomy.ABUSE_TYPE,
-    "audiences": taxonomy.AUDIENCE,
-    "eligibility": taxonomy.ELIGIBILITY,
-    "channels": taxonomy.CHANNEL,
-}
 # vawg_record terms whose value is a record field.
 _RECORD_TEXT = {
     "record_id": "slug",
@@ -83,9 +71,9 @@ def availability_attribute(service_id: str, found: hours.Availability, at: datet
 
 def _attributes(record: ServiceRecord, service_id: str) -> list[dict]:
     pairs: list[tuple[taxonomy.Taxonomy, str, str | None]] = []
-    for name, tax in _LIST_CODES.items():
+    for name, tax in taxonomy.LIST_FIELDS.items():
         pairs += [(tax, code, None) for code in getattr(record, name)]
-    pairs += [(tax, getattr(record, name), None) for name, tax in _SINGLE_CODE.items()]
+    pairs += [(tax, getattr(record, name), None) for name, tax in taxonomy.CODE_FIELDS.items()]
     for term, name in _RECORD_TEXT.items():
         if getattr(record, name):
             pairs.append((taxonomy.RECORD, term, getattr(record, name)))
@@ -239,19 +227,27 @@ def from_oruk(
     """An ORUK service (as exported) -> a record; `overrides` win over the service's own
     values. Attributes of other taxonomies are ignored, and so are locations: the directory
     never stores an address."""
-    if not isinstance(service, dict):
-        return None, [Problem(label, "(record)", "expected a JSON object")]
-    raw: dict = {name: [] for name in _LIST_CODES}
+    try:
+        raw = _raw_record(service)
+    except (AttributeError, KeyError, TypeError) as error:
+        return None, [Problem(label, "(record)", f"not shaped like an ORUK service: {error!r}")]
+    raw.update(overrides or {})
+    return parse(raw, raw.get("slug") or raw.get("id") or label)
+
+
+def _raw_record(service: dict) -> dict:
+    """The record fields of an ORUK service, unchecked (parse checks them)."""
+    raw: dict = {name: [] for name in taxonomy.LIST_FIELDS}
     raw["sources"] = []
     for attribute in service.get("attributes") or []:
         found = _term(attribute)
         if found is None:
             continue
         tax, code = found
-        for name, list_tax in _LIST_CODES.items():
+        for name, list_tax in taxonomy.LIST_FIELDS.items():
             if tax is list_tax:
                 raw[name].append(code)
-        for name, single_tax in _SINGLE_CODE.items():
+        for name, single_tax in taxonomy.CODE_FIELDS.items():
             if tax is single_tax:
                 raw[name] = code
         if tax is taxonomy.RECORD and code in _RECORD_TEXT:
@@ -308,5 +304,4 @@ def from_oruk(
             key: raw["organization"].get(key)
             for key in ("id", "name", "description", "website", "email")
         }
-    raw.update(overrides or {})
-    return parse(raw, raw.get("slug") or raw.get("id") or label)
+    return raw

@@ -144,13 +144,10 @@ def check(record: ServiceRecord) -> list[Problem]:
         found.append(("slug", "use lower-case letters, digits and underscores"))
     if record.status not in STATUSES:
         found.append(("status", f"must be one of {', '.join(STATUSES)}"))
-    found += _unknown("kind", [record.kind], taxonomy.SERVICE_KIND.terms)
-    found += _unknown("focus", [record.focus], taxonomy.FOCUS.terms)
-    found += _unknown("confidence", [record.confidence], taxonomy.CONFIDENCE.terms)
-    found += _unknown("abuse_types", record.abuse_types, taxonomy.ABUSE_TYPE.terms)
-    found += _unknown("audiences", record.audiences, taxonomy.AUDIENCE.terms)
-    found += _unknown("eligibility", record.eligibility, taxonomy.ELIGIBILITY.terms)
-    found += _unknown("channels", record.channels, taxonomy.CHANNEL.terms)
+    for name, tax in taxonomy.CODE_FIELDS.items():
+        found += _unknown(name, [getattr(record, name)], tax.terms)
+    for name, tax in taxonomy.LIST_FIELDS.items():
+        found += _unknown(name, getattr(record, name), tax.terms)
     found += _unknown("areas", record.areas, areas.AREAS)
     found += _unknown("languages", record.languages, taxonomy.LANGUAGES)
     if not record.areas:

@@ -19,13 +19,6 @@ from services_directory.records import (
     check,
 )
 
-# Multi-valued record fields stored as attributes, with the taxonomy of their terms.
-_ATTRIBUTE_FIELDS = {
-    "abuse_types": taxonomy.ABUSE_TYPE,
-    "audiences": taxonomy.AUDIENCE,
-    "eligibility": taxonomy.ELIGIBILITY,
-    "channels": taxonomy.CHANNEL,
-}
 _SOURCE_TERM = taxonomy.RECORD.term_id("source")
 # Columns that hold a record field under the same name, or under the ORUK name.
 _COLUMNS = {
@@ -83,13 +76,13 @@ def sync_taxonomies(session: Session) -> None:
 
 def record_from_row(service: models.Service) -> ServiceRecord:
     values: dict = {name: getattr(service, column) for name, column in _COLUMNS.items()}
-    values.update({name: [] for name in _ATTRIBUTE_FIELDS})
+    values.update({name: [] for name in taxonomy.LIST_FIELDS})
     values["sources"] = []
     for attribute in service.attributes:
         tax, code = taxonomy.TERM_BY_ID[attribute.taxonomy_term_id]
         if attribute.taxonomy_term_id == _SOURCE_TERM:
             values["sources"].append(attribute.value)
-        for name, field_taxonomy in _ATTRIBUTE_FIELDS.items():
+        for name, field_taxonomy in taxonomy.LIST_FIELDS.items():
             if tax is field_taxonomy:
                 values[name].append(code)
     organization = service.organization
@@ -124,7 +117,7 @@ def _children(record: ServiceRecord, service_id: str) -> dict[str, list]:
 
     attributes = [
         (field_taxonomy.term_id(code), None)
-        for name, field_taxonomy in _ATTRIBUTE_FIELDS.items()
+        for name, field_taxonomy in taxonomy.LIST_FIELDS.items()
         for code in getattr(record, name)
     ] + [(_SOURCE_TERM, source) for source in record.sources]
     return {

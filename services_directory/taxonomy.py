@@ -149,6 +149,15 @@ AVAILABILITY = Taxonomy(
     },
 )
 
+# Record fields that hold one term code, and those that hold a list of them.
+CODE_FIELDS = {"kind": SERVICE_KIND, "focus": FOCUS, "confidence": CONFIDENCE}
+LIST_FIELDS = {
+    "abuse_types": ABUSE_TYPE,
+    "audiences": AUDIENCE,
+    "eligibility": ELIGIBILITY,
+    "channels": CHANNEL,
+}
+
 # The taxonomies whose terms are stored as service attributes (availability is computed).
 STORED = (ABUSE_TYPE, AUDIENCE, ELIGIBILITY, CHANNEL, SERVICE_KIND, FOCUS, CONFIDENCE, RECORD)
 ALL = (*STORED, AVAILABILITY)

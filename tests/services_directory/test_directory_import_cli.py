@@ -87,6 +87,14 @@ def test_a_file_that_is_not_json_is_refused(seeded_directory, tmp_path):
     assert rejected.value.problems[0].field == "(file)"
 
 
+def test_a_service_of_the_wrong_shape_is_refused_not_crashed_on(tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps([{"name": "x", "phones": ["0808 000 0000"]}]), encoding="utf-8")
+    with pytest.raises(importing.ImportRejected) as rejected:
+        importing.read_file(path)
+    assert [(p.record, p.field) for p in rejected.value.problems] == [("service 1", "(record)")]
+
+
 def test_export_then_import_changes_nothing(seeded_directory, database_url, tmp_path, capsys):
     export(database_url, tmp_path)
     capsys.readouterr()
