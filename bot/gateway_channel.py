@@ -27,7 +27,6 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.tracker_store import (
-    AwaitableTrackerStore,
     InMemoryTrackerStore,
     RedisTrackerStore,
     TrackerStore,
@@ -144,13 +143,21 @@ async def offered_payloads(store: TrackerStore, sender: str) -> list[str]:
     return payloads
 
 
-def delete_conversation(store: TrackerStore, sender: str) -> None:
-    inner: TrackerStore = store
-    while isinstance(inner, AwaitableTrackerStore):
-        inner = inner._tracker_store
-    if isinstance(inner, InMemoryTrackerStore):
-        inner.store.pop(sender, None)
-    elif isinstance(inner, RedisTrackerStore):
-        inner.red.delete(inner.key_prefix + sender)
-    else:  # a store we cannot empty must not be used: it would keep conversations
-        raise RuntimeError(f"cannot delete conversations from {type(inner).__name__}")
+def delete_conversation(store: TrackerStore, sender: Text) -> None:
+    """Deletes the conversation from the store and from any store it wraps.
+
+    Rasa wraps the configured store (AwaitableTrackerStore, FailSafeTrackerStore, whose
+    in-memory fallback may hold conversations from a time Redis was down): all are emptied.
+    """
+    inner_stores = [
+        getattr(store, name, None) for name in ("_tracker_store", "_fallback_tracker_store")
+    ]
+    wrapped = [inner for inner in inner_stores if inner is not None]
+    for inner in wrapped:
+        delete_conversation(inner, sender)
+    if isinstance(store, InMemoryTrackerStore):
+        store.store.pop(sender, None)
+    elif isinstance(store, RedisTrackerStore):
+        store.red.delete(store.key_prefix + sender)
+    elif not wrapped:  # a store we cannot empty must not be used: it would keep conversations
+        raise RuntimeError(f"cannot delete conversations from {type(store).__name__}")

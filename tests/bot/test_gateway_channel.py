@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rasa.core.tracker_store import AwaitableTrackerStore, InMemoryTrackerStore
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    FailSafeTrackerStore,
+    InMemoryTrackerStore,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -19,7 +23,8 @@ OFFERED = [
 
 @pytest.fixture
 async def store():
-    store = AwaitableTrackerStore(InMemoryTrackerStore(Domain.empty()))
+    # wrapped as `rasa run` wraps it
+    store = AwaitableTrackerStore(FailSafeTrackerStore(InMemoryTrackerStore(Domain.empty())))
     tracker = DialogueStateTracker(SENDER, slots=[])
     tracker.update(UserUttered("hello"))
     tracker.update(BotUttered("What would you like?", data={"buttons": OFFERED}))
