@@ -7,10 +7,10 @@ import contextlib
 import logging
 
 import uvicorn
-from services_directory.db import open_directory
 
 from api.main import create_app, create_internal_app
 from api.settings import get_settings
+from services_directory.db import open_directory
 
 
 async def serve() -> None:

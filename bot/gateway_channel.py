@@ -143,7 +143,7 @@ async def offered_payloads(store: TrackerStore, sender: str) -> list[str]:
     return payloads
 
 
-def delete_conversation(store: TrackerStore, sender: Text) -> None:
+def delete_conversation(store: TrackerStore, sender: str) -> None:
     """Deletes the conversation from the store and from any store it wraps.
 
     Rasa wraps the configured store (AwaitableTrackerStore, FailSafeTrackerStore, whose
