@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Request
-from services_directory.db import open_directory
 from sqlalchemy.orm import sessionmaker
 
 from api.rasa_client import RasaClient
 from api.routers import chat, directory, health, sms, web
 from api.settings import Settings, get_settings
+from services_directory.db import open_directory
 
 access_log = logging.getLogger("api.access")
 
