@@ -44,7 +44,8 @@ class ActionFindService(Action):
             services = await directory().find_services(
                 abuse_type=tracker.get_slot("abuse_type"),
                 borough=tracker.get_slot("borough"),
-                audience=tracker.get_slot("audience"),
+                # unless they said otherwise, the person asking is the one who needs help
+                audience=tracker.get_slot("audience") or "survivor",
                 limit=2 if channel == SMS else 3,
             )
         except DirectoryUnavailable:

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from actions.actions import ActionFindService, ActionSignpostEmergency
+from api.text import is_gsm7
+from tests.actions.conftest import EMERGENCY, HELPLINE, make_tracker
+
+
+async def test_find_service_passes_the_conversation_slots_to_the_directory(directory, dispatcher):
+    tracker = make_tracker(abuse_type="stalking", borough="westminster", audience="friend_family")
+    await ActionFindService().run(dispatcher, tracker, {})
+    call = directory.calls[0]
+    assert (call["abuse_type"], call["borough"], call["audience"]) == (
+        "stalking",
+        "westminster",
+        "friend_family",
+    )
+
+
+async def test_with_no_audience_named_the_search_is_for_the_person_asking(directory, dispatcher):
+    await ActionFindService().run(dispatcher, make_tracker(), {})
+    assert directory.calls[0]["audience"] == "survivor"
+
+
+async def test_find_service_lists_directory_details_and_says_how_to_reach_a_gap(
+    directory, dispatcher
+):
+    await ActionFindService().run(dispatcher, make_tracker(), {})
+    text = dispatcher.messages[0]["text"]
+    assert "National Domestic Abuse Helpline" in text and "0808 2000 247" in text
+    assert "Angelou Partnership" in text
+    assert "Ask your council's domestic abuse team to refer you." in text
+    assert "last checked 25 November 2026" in text
+
+
+async def test_find_service_by_sms_is_short_gsm7(directory, dispatcher):
+    await ActionFindService().run(dispatcher, make_tracker(channel="sms"), {})
+    text = dispatcher.messages[0]["text"]
+    assert is_gsm7(text) and len(text) < 320
+    assert directory.calls[0]["limit"] == 2
+
+
+async def test_directory_down_gives_the_safety_fallback(directory, dispatcher):
+    directory.fail = True
+    await ActionFindService().run(dispatcher, make_tracker(), {})
+    assert dispatcher.messages[0]["response"] == "utter_safety_fallback"
+
+
+async def test_no_match_says_so_kindly(directory, dispatcher):
+    directory.services = []
+    await ActionFindService().run(dispatcher, make_tracker(), {})
+    assert dispatcher.messages[0]["response"] == "utter_no_service_found"
+
+
+async def test_emergency_signpost_gives_a_24_7_line_from_the_directory_not_999(
+    directory, dispatcher
+):
+    directory.services = [EMERGENCY, HELPLINE]
+    await ActionSignpostEmergency().run(dispatcher, make_tracker(), {})
+    text = dispatcher.messages[0]["text"]
+    assert "0808 2000 247" in text and "National Domestic Abuse Helpline" in text
+    assert directory.calls[0]["open_now"] is True
+
+
+async def test_emergency_signpost_without_the_directory_still_gives_a_helpline(
+    directory, dispatcher
+):
+    directory.fail = True
+    await ActionSignpostEmergency().run(dispatcher, make_tracker(), {})
+    assert dispatcher.messages[0]["response"] == "utter_safety_fallback"

@@ -1,0 +1,28 @@
+"""The bot's entity values are the directory's filter values: a slot the bot fills can always
+be sent to GET /services without a 422 (which would turn a signpost into a fallback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services_directory import areas, taxonomy
+
+PATTERNS = Path(__file__).resolve().parents[1] / "data" / "spacy" / "patterns.jsonl"
+DIRECTORY_VALUES = {
+    "abuse_type": set(taxonomy.ABUSE_TYPE.terms),
+    "audience": set(taxonomy.AUDIENCE.terms),
+    "borough": {areas.WESTMINSTER, areas.KENSINGTON_CHELSEA},
+}
+
+
+def pattern_ids(label: str) -> set[str]:
+    rows = (json.loads(line) for line in PATTERNS.read_text().splitlines() if line.strip())
+    return {row["id"] for row in rows if row["label"] == label}
+
+
+@pytest.mark.parametrize("label", sorted(DIRECTORY_VALUES))
+def test_every_pattern_value_is_a_directory_filter_value(label):
+    assert pattern_ids(label) - DIRECTORY_VALUES[label] == set()
