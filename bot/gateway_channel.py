@@ -11,6 +11,9 @@ conversation. This channel keeps the REST request shape and adds:
   nobody can inject an intent or entities. On SMS, a bare number picks that button;
 - `DELETE /webhooks/gateway/conversations/<sender>` forgets a conversation in the tracker
   store (quick exit, SMS forget word, STOP), and `GET` on the same path says if it exists;
+- danger is never left without a helpline: when the message was recognised as an
+  emergency but no reply carries a phone number other than 999 (the action server that
+  adds the 24/7 line failed), the domain's fixed safety message is added;
 - no message text in any log line.
 
 Bind Rasa to loopback (or a private network): like every Rasa channel it has no auth of
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,6 +44,10 @@ logger = logging.getLogger(__name__)
 
 CHANNELS = ("web", "sms")
 INTENT_PREFIX = "/"
+EMERGENCY_INTENT = "emergency"
+SAFETY_RESPONSE = "utter_safety_fallback"
+# a UK phone number other than 999: 0808 2000 247, 0808 500 2222, 116 123...
+HELPLINE_NUMBER = re.compile(r"\b(0\d{2,4} ?\d{3,4} ?\d{3,4}|116 ?\d{3})\b")
 
 
 class ChannelCollector(CollectingOutputChannel):
@@ -92,6 +100,11 @@ class GatewayInput(InputChannel):
             except Exception as error:  # the gateway answers with its safety message
                 logger.error("gateway channel: message failed (%s)", type(error).__name__)
                 return response.json({"error": "message failed"}, status=500)
+            agent = request.app.ctx.agent
+            if await was_emergency(store, sender) and not has_helpline(collector.messages):
+                collector.messages.append(
+                    {"recipient_id": sender, "text": safety_text(agent.domain)}
+                )
             return response.json(collector.messages)
 
         @bp.route("/conversations/<sender>", methods=["GET"])
@@ -126,6 +139,20 @@ async def resolve_choice(store: TrackerStore, sender: str, text: str, channel: s
     if stripped in offered:
         return stripped
     return stripped.lstrip(INTENT_PREFIX + " ") or "?"
+
+
+async def was_emergency(store: TrackerStore, sender: str) -> bool:
+    tracker = await store.retrieve(sender)
+    intent = (tracker.latest_message.intent or {}) if tracker and tracker.latest_message else {}
+    return intent.get("name") == EMERGENCY_INTENT
+
+
+def has_helpline(messages: list[dict[str, Any]]) -> bool:
+    return any(HELPLINE_NUMBER.search(m.get("text") or "") for m in messages)
+
+
+def safety_text(domain: Any) -> str:
+    return domain.responses[SAFETY_RESPONSE][0]["text"]
 
 
 async def offered_payloads(store: TrackerStore, sender: str) -> list[str]:

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.gateway_channel import delete_conversation, resolve_choice
+from bot.gateway_channel import delete_conversation, has_helpline, resolve_choice, was_emergency
 
 SENDER = "web-abc"
 OFFERED = [
@@ -71,3 +71,24 @@ async def test_delete_conversation_removes_it(store):
     assert await store.exists(SENDER)
     delete_conversation(store, SENDER)
     assert not await store.exists(SENDER)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("National Domestic Abuse Helpline\nCall 0808 2000 247", True),
+        ("Rape Crisis: 0808 500 2222", True),
+        ("Samaritans 116 123", True),
+        ("Call 999 now. Press 55 when asked.", False),
+    ],
+)
+def test_helpline_numbers_are_recognised_but_999_is_not(text, found):
+    assert has_helpline([{"text": text}]) is found
+
+
+async def test_an_emergency_is_recognised_from_the_stored_conversation(store):
+    tracker = await store.retrieve(SENDER)
+    tracker.update(UserUttered("he has a knife", intent={"name": "emergency", "confidence": 1.0}))
+    await store.save(tracker)
+    assert await was_emergency(store, SENDER)
+    assert not await was_emergency(store, "someone-new")

@@ -95,6 +95,16 @@ def test_quick_exit_forgets_the_conversation(stack):
     assert not stack.has_conversation(session)
 
 
+def test_with_the_action_server_down_danger_still_gets_a_24_7_helpline(stack):
+    stack.kill("actions")
+    time.sleep(0.5)
+    replies = chat(stack, new_session(), "he said he'll kill me")
+    text = all_text(replies)
+    assert "999" in replies[0]["text"] and "55" in replies[0]["text"]
+    assert "0808 2000 247" in text  # the fixed safety message, since the directory line failed
+    stack.wait_healthy()  # the supervisor restarts the action server
+
+
 def test_with_rasa_stopped_the_gateway_still_answers_with_the_safety_message(stack):
     """Last in this module: it takes Rasa down, then waits for the supervisor's restart."""
     stack.kill("rasa")
