@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from api.rasa_client import RasaClient, RasaUnavailable, Reply
@@ -10,12 +11,17 @@ from api.safety import SAFETY_MESSAGE
 logger = logging.getLogger("api.conversation")
 
 
-async def converse(rasa: RasaClient, sender: str, text: str, channel: str) -> list[Reply]:
+async def converse(
+    rasa: RasaClient, sender: str, text: str, channel: str, budget: float
+) -> list[Reply]:
+    """Rasa's replies, or the safety message if they do not come within `budget` seconds."""
     try:
-        return await rasa.send(sender, text, channel)
-    except RasaUnavailable as error:
+        return await asyncio.wait_for(rasa.send(sender, text, channel), budget)
+    except (RasaUnavailable, asyncio.TimeoutError) as error:
         # the reason only: never the text, never the sender
-        logger.warning("rasa unavailable (%s): answered with the safety message", error)
+        logger.warning(
+            "rasa unavailable (%s): answered with the safety message", type(error).__name__
+        )
         return [Reply(text=SAFETY_MESSAGE)]
 
 

@@ -8,14 +8,58 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from api.limits import BodySizeLimit, NewSessionLimit, SlidingWindow
 from api.rasa_client import RasaClient
 from api.routers import chat, directory, health, sms, web
 from api.settings import Settings, get_settings
 from services_directory.db import open_directory
 
 access_log = logging.getLogger("api.access")
+
+# On every response; the web page sets its own, stricter, page policy first.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+# FastAPI's interactive docs load their script and styles from a CDN.
+DOCS_PATHS = ("/docs", "/redoc")
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+    "https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'"
+)
+
+
+def _secure_headers(app: FastAPI, https: bool) -> None:
+    @app.middleware("http")
+    async def add_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path in DOCS_PATHS:
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        if https:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def _directory_errors(app: FastAPI) -> None:
+    """A database that is down is a 503 that says so, not a bare 500."""
+
+    @app.exception_handler(SQLAlchemyError)
+    async def directory_unavailable(request: Request, error: SQLAlchemyError) -> JSONResponse:
+        logging.getLogger("api.directory").error("directory error (%s)", type(error).__name__)
+        return JSONResponse({"detail": "The services directory is unavailable."}, status_code=503)
 
 
 def _log_requests(app: FastAPI) -> None:
@@ -65,7 +109,15 @@ def create_app(
         from redis.asyncio import Redis
 
         app.state.redis = Redis.from_url(settings.redis_url)
+    app.state.limits = {
+        "conversation": SlidingWindow(settings.messages_per_minute_per_conversation, 60),
+        "ip": SlidingWindow(settings.messages_per_minute_per_ip, 60),
+        "new_conversation": NewSessionLimit(settings.new_conversations_per_hour_per_ip, 3600),
+    }
+    _secure_headers(app, settings.public_base_url.startswith("https://"))
     _log_requests(app)
+    _directory_errors(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(web.router)
     web.mount_static(app)
     app.include_router(chat.router)
@@ -80,5 +132,6 @@ def create_internal_app(settings: Settings, directory_sessions: sessionmaker) ->
     app = FastAPI(title="VAWG gateway: internal directory", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.directory_sessions = directory_sessions
+    _directory_errors(app)
     app.include_router(directory.router)
     return app

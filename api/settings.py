@@ -34,8 +34,10 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     actions_url: str = "http://127.0.0.1:5055"
 
-    # Well under Twilio's 15 s webhook budget.
+    # Per call to Rasa; and the most a person waits for an answer, failovers included.
+    # Both well under Twilio's 15 s webhook budget.
     rasa_timeout_seconds: float = 8.0
+    reply_budget_seconds: float = 10.0
     # SMS words the gateway answers itself (case does not matter). The forget word deletes
     # the conversation; the cover word, for when someone is watching, gets an innocuous
     # reply and ends the conversation.
@@ -45,6 +47,12 @@ class Settings(BaseSettings):
         "Thanks for joining Quick Recipes. Tip of the day: rinse rice until the water runs "
         "clear for fluffier rice."
     )
+
+    # Public limits, applied before Rasa is called (per gateway process).
+    max_body_bytes: int = 16_384
+    messages_per_minute_per_conversation: int = 20
+    messages_per_minute_per_ip: int = 60
+    new_conversations_per_hour_per_ip: int = 30
 
     # Where the web chat's quick exit sends the browser.
     exit_url: str = "https://www.bbc.co.uk/weather"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.conversation import converse, forget
 from api.deps import SettingsDep
+from api.limits import LIMITED_MESSAGE
 from api.privacy import pseudonym
 from api.text import MAX_MESSAGE_CHARS, clean_user_text
 
@@ -38,11 +40,28 @@ class ChatResponse(BaseModel):
     replies: list[ReplyOut]
 
 
-@router.post("", response_model=ChatResponse)
-async def chat(body: ChatRequest, request: Request, settings: SettingsDep) -> ChatResponse:
+def _limited(session: str) -> JSONResponse:
+    body = ChatResponse(session=session, replies=[ReplyOut(text=LIMITED_MESSAGE)])
+    return JSONResponse(body.model_dump(), status_code=429, headers={"Retry-After": "60"})
+
+
+@router.post("", response_model=ChatResponse, responses={429: {"model": ChatResponse}})
+async def chat(
+    body: ChatRequest, request: Request, settings: SettingsDep
+) -> ChatResponse | JSONResponse:
     sender = pseudonym(settings.pseudonym_key, WEB, body.session)
+    client = pseudonym(settings.pseudonym_key, "ip", request.client.host if request.client else "")
+    limits = request.app.state.limits
+    if not (
+        limits["ip"].allow(client)
+        and limits["new_conversation"].allow(client, sender)
+        and limits["conversation"].allow(sender)
+    ):
+        return _limited(body.session)
     text = clean_user_text(body.message) or "?"
-    replies = await converse(request.app.state.rasa, sender, text, WEB)
+    replies = await converse(
+        request.app.state.rasa, sender, text, WEB, settings.reply_budget_seconds
+    )
     return ChatResponse(
         session=body.session,
         replies=[

@@ -10,6 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from api.conversation import converse, forget, has_conversation
 from api.deps import SettingsDep
+from api.limits import LIMITED_MESSAGE
 from api.privacy import pseudonym
 from api.sms_render import render_sms
 from api.text import clean_user_text
@@ -75,6 +76,9 @@ async def inbound_sms(request: Request, settings: SettingsDep) -> Response:
     if keyword == settings.sms_cover_word.upper():
         await forget(rasa, sender)
         return twiml(settings.sms_cover_reply)
+    if not request.app.state.limits["conversation"].allow(sender):
+        # 200, not 429: Twilio only delivers a reply that comes with a 2xx
+        return twiml(LIMITED_MESSAGE)
     first_turn = not await has_conversation(rasa, sender)
-    replies = await converse(rasa, sender, text or "?", SMS)
+    replies = await converse(rasa, sender, text or "?", SMS, settings.reply_budget_seconds)
     return twiml(render_sms(replies, DISCRETION_NOTICE if first_turn else None))

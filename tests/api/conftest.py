@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import pytest
@@ -20,12 +21,14 @@ TWILIO_TOKEN = "unit-test-twilio-token"
 class FakeRasa:
     replies: list[Reply] = field(default_factory=lambda: [Reply(text="Hello from the bot")])
     fail: bool = False
+    delay: float = 0.0
     sent: list[tuple[str, str, str]] = field(default_factory=list)
     forgotten: list[str] = field(default_factory=list)
     known: set[str] = field(default_factory=set)
 
     async def send(self, sender: str, text: str, channel: str) -> list[Reply]:
         self.sent.append((sender, text, channel))
+        await asyncio.sleep(self.delay)
         if self.fail:
             raise RasaUnavailable("down")
         self.known.add(sender)
