@@ -89,8 +89,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        # clients made per run of the app, so a test client can start it more than once;
+        # the Rasa client lives as long as the app (its connections end with the process)
+        app.state.http = httpx.AsyncClient()
+        app.state.redis = None
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            app.state.redis = Redis.from_url(settings.redis_url)
         yield
-        await app.state.rasa.aclose()
         await app.state.http.aclose()
         if app.state.redis is not None:
             await app.state.redis.aclose()
@@ -103,12 +110,6 @@ def create_app(
     app.state.settings = settings
     app.state.directory_sessions = sessions
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
-    app.state.http = httpx.AsyncClient()
-    app.state.redis = None
-    if settings.redis_url:
-        from redis.asyncio import Redis
-
-        app.state.redis = Redis.from_url(settings.redis_url)
     app.state.limits = {
         "conversation": SlidingWindow(settings.messages_per_minute_per_conversation, 60),
         "ip": SlidingWindow(settings.messages_per_minute_per_ip, 60),
