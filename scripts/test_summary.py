@@ -25,6 +25,8 @@ def main() -> int:
         if not name.startswith("pytest")
     )
     failed += sum(1 for name in failed_checks if not name.startswith("pytest"))
+    skipped_checks = results / "checks-skipped"
+    skipped += len(skipped_checks.read_text().splitlines()) if skipped_checks.exists() else 0
     pytest_crashed = [n for n in failed_checks if n.startswith("pytest")] and failed == 0
     if failed_checks:
         print("failed steps: " + "; ".join(failed_checks))
