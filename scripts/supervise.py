@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = ROOT / ".venv-rasa" / "bin"
 API_PYTHON = ROOT / ".venv" / "bin" / "python"
-MODEL = ROOT / "models" / "vawg.tar.gz"
+MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "vawg.tar.gz"))
 
 
 def load_dotenv(path: Path) -> None:
