@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from api.conversation import RecentlyForgotten
 from api.limits import BodySizeLimit, NewSessionLimit, SlidingWindow
 from api.rasa_client import RasaClient
 from api.routers import chat, directory, health, sms, web
@@ -109,7 +110,13 @@ def create_app(
     )
     app.state.settings = settings
     app.state.directory_sessions = sessions
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.rasa = RasaClient(
+        settings.rasa_urls,
+        settings.rasa_timeout_seconds,
+        settings.gateway_channel_token,
+        shared_store=bool(settings.redis_url),
+    )
+    app.state.recently_forgotten = RecentlyForgotten()
     app.state.limits = {
         "conversation": SlidingWindow(settings.messages_per_minute_per_conversation, 60),
         "ip": SlidingWindow(settings.messages_per_minute_per_ip, 60),

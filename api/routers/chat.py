@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -59,9 +60,13 @@ async def chat(
     ):
         return _limited(body.session)
     text = clean_user_text(body.message) or "?"
-    replies = await converse(
-        request.app.state.rasa, sender, text, WEB, settings.reply_budget_seconds
-    )
+    rasa = request.app.state.rasa
+    started = time.monotonic()
+    replies = await converse(rasa, sender, text, WEB, settings.reply_budget_seconds)
+    if request.app.state.recently_forgotten.since(
+        sender, started
+    ):  # the person left while we answered
+        await forget(rasa, sender)
     return ChatResponse(
         session=body.session,
         replies=[
@@ -79,5 +84,7 @@ async def forget_chat(
     session: Annotated[str, Path(pattern=SESSION_PATTERN)], request: Request, settings: SettingsDep
 ) -> Response:
     # 204 whether or not it existed: the answer never tells anyone a session was used
-    await forget(request.app.state.rasa, pseudonym(settings.pseudonym_key, WEB, session))
+    sender = pseudonym(settings.pseudonym_key, WEB, session)
+    request.app.state.recently_forgotten.add(sender)
+    await forget(request.app.state.rasa, sender)
     return Response(status_code=204)

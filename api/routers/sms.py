@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from fastapi import APIRouter, Request, Response
 from twilio.request_validator import RequestValidator
@@ -52,6 +53,11 @@ def signature_ok(request: Request, params: dict[str, str], token: str | None, ba
     return RequestValidator(token).validate(url, params, signature)
 
 
+async def forget_now(request: Request, sender: str) -> None:
+    request.app.state.recently_forgotten.add(sender)
+    await forget(request.app.state.rasa, sender)
+
+
 @router.post("/sms")
 async def inbound_sms(request: Request, settings: SettingsDep) -> Response:
     form = await request.form()
@@ -68,17 +74,20 @@ async def inbound_sms(request: Request, settings: SettingsDep) -> Response:
     rasa = request.app.state.rasa
     if params.get("OptOutType") or keyword in OPT_OUT_WORDS | OPT_IN_WORDS | HELP_WORDS:
         if params.get("OptOutType", "").upper() == "STOP" or keyword in OPT_OUT_WORDS:
-            await forget(rasa, sender)
+            await forget_now(request, sender)
         return twiml(None)
     if keyword == settings.sms_forget_word.upper():
-        await forget(rasa, sender)
+        await forget_now(request, sender)
         return twiml(FORGOTTEN_REPLY)
     if keyword == settings.sms_cover_word.upper():
-        await forget(rasa, sender)
+        await forget_now(request, sender)
         return twiml(settings.sms_cover_reply)
     if not request.app.state.limits["conversation"].allow(sender):
         # 200, not 429: Twilio only delivers a reply that comes with a 2xx
         return twiml(LIMITED_MESSAGE)
     first_turn = not await has_conversation(rasa, sender)
+    started = time.monotonic()
     replies = await converse(rasa, sender, text or "?", SMS, settings.reply_budget_seconds)
+    if request.app.state.recently_forgotten.since(sender, started):  # forgotten while we answered
+        await forget(rasa, sender)
     return twiml(render_sms(replies, DISCRETION_NOTICE if first_turn else None))

@@ -57,3 +57,25 @@ def test_no_message_text_in_logs(client, caplog):
     client.post("/api/chat", json={"session": SESSION, "message": "my secret words"})
     assert "my secret words" not in caplog.text
     assert SESSION not in caplog.text
+
+
+def test_a_reply_still_on_its_way_at_quick_exit_does_not_bring_the_conversation_back(
+    client, fake_rasa
+):
+    sender = pseudonym("unit-test-key", "web", SESSION)
+
+    async def send_and_leave_meanwhile(sender_id, text, channel):
+        client.app.state.recently_forgotten.add(sender_id)  # the DELETE lands mid-turn
+        fake_rasa.known.add(sender_id)  # and Rasa saves the conversation after it
+        return fake_rasa.replies
+
+    fake_rasa.send = send_and_leave_meanwhile
+    assert client.post("/api/chat", json={"session": SESSION, "message": "hi"}).status_code == 200
+    assert fake_rasa.forgotten == [sender] and sender not in fake_rasa.known
+
+
+def test_a_conversation_started_after_a_forget_is_kept(client, fake_rasa):
+    sender = pseudonym("unit-test-key", "web", SESSION)
+    client.delete(f"/api/chat/{SESSION}")
+    client.post("/api/chat", json={"session": SESSION, "message": "hi"})
+    assert fake_rasa.forgotten == [sender] and sender in fake_rasa.known

@@ -129,3 +129,12 @@ def test_the_gateway_never_texts_first():
     api_dir = Path(__file__).resolve().parents[2] / "api"
     sources = "\n".join(p.read_text() for p in api_dir.rglob("*.py"))
     assert "messages.create" not in sources and "twilio.rest" not in sources
+
+
+def test_after_forget_a_new_conversation_goes_on_normally(client, fake_rasa):
+    signed_post(client, form("hello"))
+    signed_post(client, form("FORGET"))
+    first = message_of(signed_post(client, form("hello again")))
+    second = message_of(signed_post(client, form("who can help")))
+    assert first.endswith(DISCRETION_NOTICE) and DISCRETION_NOTICE not in second
+    assert fake_rasa.forgotten == [SENDER] and SENDER in fake_rasa.known
