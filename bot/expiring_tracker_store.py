@@ -1,0 +1,59 @@
+"""In-memory tracker store whose conversations expire, like Redis's `record_exp`.
+
+Rasa's own in-memory store keeps every conversation until the process stops. This one
+deletes a conversation CONVERSATION_TTL_SECONDS (default 1800) after its last message, so
+"deleted after 30 minutes with no messages" holds in the default set-up too.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
+    def __init__(
+        self,
+        domain: Domain,
+        host: str | None = None,  # Rasa passes the endpoint's url; there is none here
+        event_broker: EventBroker | None = None,
+        record_exp: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(domain, event_broker, **kwargs)
+        ttl = record_exp if record_exp is not None else os.environ.get("CONVERSATION_TTL_SECONDS")
+        self.record_exp = float(ttl or 1800)
+        # sender -> time of last save; kept in that order, so the oldest come first
+        self._saved_at: dict[str, float] = {}
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        self._saved_at.pop(tracker.sender_id, None)
+        self._saved_at[tracker.sender_id] = time.monotonic()
+        self._expire()
+
+    async def _retrieve(
+        self, sender_id: str, fetch_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        self._expire()
+        return await super()._retrieve(sender_id, fetch_all_sessions)
+
+    async def keys(self) -> Iterable[str]:
+        self._expire()
+        return await super().keys()
+
+    def _expire(self) -> None:
+        cutoff = time.monotonic() - self.record_exp
+        while self._saved_at:
+            sender, saved_at = next(iter(self._saved_at.items()))
+            if saved_at > cutoff:
+                break
+            del self._saved_at[sender]
+            self.store.pop(sender, None)
