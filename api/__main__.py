@@ -26,7 +26,7 @@ async def serve() -> None:
     internal_server = _FollowerServer(
         uvicorn.Config(
             internal,
-            host="127.0.0.1",
+            host=settings.internal_host,
             port=settings.internal_port,
             access_log=False,
             log_config=None,

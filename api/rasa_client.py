@@ -1,12 +1,34 @@
-"""The gateway's only way to Rasa: the project's gateway channel, over loopback HTTP."""
+"""The gateway's only way to Rasa: the project's gateway channel, over HTTP.
+
+RASA_URL may name several Rasa replicas (comma-separated). Each conversation, by its
+pseudonymous sender id, has its own order of replicas (rendezvous hashing): the first is
+its home, so one replica handles a conversation's turns one after another. That matters
+because open-source Rasa's Redis lock store can race between replicas (RasaHQ/rasa#9213).
+When the home replica fails (refused, timed out, any error status) the next in the
+sender's order is tried, all within one time budget: nobody waits for two full timeouts.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
 CHANNEL_PATH = "/webhooks/gateway"
+# Looking a conversation up, forgetting it, a health check: quick reads and deletes in the
+# tracker store. Short, because SMS asks before the reply budget starts.
+LOOKUP_SECONDS = 2.0
+CONNECT_SECONDS = 2.0
+# Kept back from the home replica for each replica after it: one that is up answers well
+# within this. The home gets the rest, because failing over from a slow but working home
+# rarely helps: the other replica waits on the conversation's lock, then runs the turn again.
+FAILOVER_RESERVE_SECONDS = 2.0
+
+logger = logging.getLogger("api.rasa")
 
 
 class RasaUnavailable(Exception):
@@ -25,53 +47,165 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
 
 
+def numbered(prefix: str, count: int) -> list[str]:
+    """Component names: `rasa` alone, or `rasa-1`, `rasa-2`... for replicas."""
+    return [prefix] if count == 1 else [f"{prefix}-{i}" for i in range(1, count + 1)]
+
+
+def replica_order(sender: str, urls: Sequence[str]) -> list[int]:
+    """Indexes of `urls`, the sender's home replica first (rendezvous hashing).
+
+    Every (replica, sender) pair gets a score and the replicas are taken highest first.
+    No ring to keep: adding or removing a replica moves only the conversations it gains
+    or loses, and every gateway computes the same order.
+    """
+
+    def score(index: int) -> bytes:
+        return hashlib.sha256(f"{urls[index]}\n{sender}".encode()).digest()
+
+    return sorted(range(len(urls)), key=score, reverse=True)
+
+
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float, token: str | None = None) -> None:
+    """Rasa replicas behind one interface: send, forget, has_conversation, health.
+
+    `shared_store`: the replicas share a tracker store (Redis), so any of them can read or
+    delete any conversation. Without it each keeps its own conversations in memory.
+    """
+
+    def __init__(
+        self,
+        urls: str | Sequence[str],
+        timeout: float,
+        token: str | None = None,
+        *,
+        shared_store: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        urls = [urls] if isinstance(urls, str) else list(urls)
+        if not urls:
+            raise ValueError("RasaClient needs at least one Rasa URL")
+        self.urls = [url.rstrip("/") for url in urls]
+        self.names = numbered("rasa", len(self.urls))
+        self._timeout = timeout
+        self._shared_store = shared_store
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/") + CHANNEL_PATH,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
             headers=headers,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=transport,
         )
 
     async def send(self, sender: str, text: str, channel: str) -> list[Reply]:
         body = {"sender": sender, "message": text, "metadata": {"channel": channel}}
+        response = await self._first_answer(sender, "POST", "/webhook", self._timeout, json=body)
+        # From here the replica has taken the message: trying another would run it twice.
         try:
-            response = await self._http.post("/webhook", json=body)
-            response.raise_for_status()
             messages = response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            raise RasaUnavailable(type(error).__name__) from error
+        except ValueError as error:
+            raise RasaUnavailable("not JSON") from error
+        if not isinstance(messages, list):
+            raise RasaUnavailable("not a list")
         replies = [_reply(m) for m in messages if isinstance(m, dict) and m.get("text")]
         if not replies:
             raise RasaUnavailable("no reply")
         return replies
 
     async def forget(self, sender: str) -> None:
-        try:
-            response = await self._http.delete(f"/conversations/{sender}")
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(type(error).__name__) from error
+        """Deletes the conversation on every replica at once.
+
+        In memory, any replica the conversation failed over to holds a copy. With Redis one
+        deletion would do, but each replica may also hold the in-memory copy Rasa falls
+        back to while Redis is down; so all are asked, and one success is enough.
+        """
+        answers = await self._everywhere("DELETE", f"/conversations/{sender}")
+        failed = [name for name, answer in zip(self.names, answers, strict=True) if answer is None]
+        if len(failed) == len(self.names) or (failed and not self._shared_store):
+            raise RasaUnavailable("not deleted on " + ", ".join(failed))
 
     async def has_conversation(self, sender: str) -> bool:
-        try:
-            response = await self._http.get(f"/conversations/{sender}")
-            response.raise_for_status()
-            return bool(response.json().get("exists"))
-        except (httpx.HTTPError, ValueError) as error:
-            raise RasaUnavailable(type(error).__name__) from error
+        path = f"/conversations/{sender}"
+        if self._shared_store:  # the home replica answers for all of them
+            return _exists(await self._first_answer(sender, "GET", path, LOOKUP_SECONDS))
+        found = [_exists(a) for a in await self._everywhere("GET", path) if a is not None]
+        if not found:
+            raise RasaUnavailable("no replica answered")
+        return any(found)
+
+    async def health(self) -> dict[str, bool]:
+        """Each replica by name (`rasa`, or `rasa-1`, `rasa-2`...): up or not."""
+        answers = await self._everywhere("GET", "/")
+        return {name: answer is not None for name, answer in zip(self.names, answers, strict=True)}
 
     async def healthy(self) -> bool:
-        try:
-            response = await self._http.get("/", timeout=2.0)
-            return response.status_code == 200
-        except httpx.HTTPError:
-            return False
+        return all((await self.health()).values())
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def _call(
+        self, index: int, method: str, path: str, seconds: float, **kwargs: object
+    ) -> httpx.Response:
+        """One replica's successful response, within `seconds`; RasaUnavailable otherwise."""
+        timeout = httpx.Timeout(seconds, connect=min(seconds, CONNECT_SECONDS))
+        request = self._http.request(
+            method, self.urls[index] + CHANNEL_PATH + path, timeout=timeout, **kwargs
+        )
+        try:
+            # httpx's own timeouts are per read; this bounds the whole call
+            response = await asyncio.wait_for(request, seconds)
+        except (httpx.HTTPError, asyncio.TimeoutError) as error:
+            raise RasaUnavailable(f"{self.names[index]}: {type(error).__name__}") from error
+        if response.is_error:
+            raise RasaUnavailable(f"{self.names[index]}: HTTP {response.status_code}")
+        return response
+
+    async def _first_answer(
+        self, sender: str, method: str, path: str, budget: float, **kwargs: object
+    ) -> httpx.Response:
+        """The sender's replicas in order until one answers, within `budget` seconds in all.
+
+        Each try gets the time left less a reserve for each replica after it (equal shares
+        when the budget is too short for that), so a replica that hangs costs at most its
+        share and the next one still has time to answer. A refused connection costs
+        nothing, and the next replica gets the whole of what is left.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        order = replica_order(sender, self.urls)
+        failures: list[str] = []
+        for position, index in enumerate(order):
+            left = deadline - loop.time()
+            if left <= 0:
+                break
+            after = len(order) - position - 1
+            share = max(left - FAILOVER_RESERVE_SECONDS * after, left / (after + 1))
+            try:
+                return await self._call(index, method, path, share, **kwargs)
+            except RasaUnavailable as error:
+                failures.append(str(error))
+                if position + 1 < len(order):
+                    # names and reasons only: never the sender, never the text
+                    logger.warning("%s; trying the next replica", error)
+        raise RasaUnavailable("; ".join(failures) or "no time left")
+
+    async def _everywhere(self, method: str, path: str) -> list[httpx.Response | None]:
+        """Every replica at once: each one's response, or None where it failed."""
+
+        async def attempt(index: int) -> httpx.Response | None:
+            try:
+                return await self._call(index, method, path, LOOKUP_SECONDS)
+            except RasaUnavailable:
+                return None
+
+        return list(await asyncio.gather(*(attempt(i) for i in range(len(self.urls)))))
+
+
+def _exists(response: httpx.Response) -> bool:
+    try:
+        return bool(response.json().get("exists"))
+    except (ValueError, AttributeError) as error:
+        raise RasaUnavailable("unreadable answer") from error
 
 
 def _reply(message: dict) -> Reply:

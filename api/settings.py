@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     # Second, loopback-only listener for the action server's directory calls: it carries
     # none of the public limits, so internal calls never queue behind public requests.
     internal_port: int = 8001
+    # Loopback by default. In containers the action server runs elsewhere: bind the pod's
+    # address and let the network policy admit only the action servers.
+    internal_host: str = "127.0.0.1"
     public_base_url: str = "http://127.0.0.1:8000"
 
     # No token: the SMS webhook refuses every request.
@@ -31,8 +34,13 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # No token: directory writes are off.
     admin_token: str | None = None
+    # One URL, or several comma-separated: Rasa replicas sharing a Redis tracker store; each
+    # conversation goes to its own replica, and to the next when that one is down.
     rasa_url: str = "http://127.0.0.1:5005"
+    # The action servers (comma-separated when several); the gateway only checks their health.
     actions_url: str = "http://127.0.0.1:5055"
+    # Shared with Rasa's gateway channel (same variable): required on its webhook when set.
+    gateway_channel_token: str | None = None
 
     # Per call to Rasa; and the most a person waits for an answer, failovers included.
     # Both well under Twilio's 15 s webhook budget.
@@ -56,6 +64,26 @@ class Settings(BaseSettings):
 
     # Where the web chat's quick exit sends the browser.
     exit_url: str = "https://www.bbc.co.uk/weather"
+
+    @field_validator("rasa_url", "actions_url")
+    @classmethod
+    def _at_least_one_url(cls, value: str) -> str:
+        if not url_list(value):
+            raise ValueError("needs at least one URL")
+        return value
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return url_list(self.rasa_url)
+
+    @property
+    def actions_urls(self) -> list[str]:
+        return url_list(self.actions_url)
+
+
+def url_list(value: str) -> list[str]:
+    """`a, b,` -> [a, b]: a comma-separated variable as its URLs."""
+    return [url.strip().rstrip("/") for url in value.split(",") if url.strip()]
 
 
 @lru_cache

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from api.rasa_client import numbered
+
 router = APIRouter(tags=["health"])
 
 
@@ -21,8 +23,8 @@ def _directory_up(request: Request) -> bool:
         return False
 
 
-async def _actions_up(request: Request) -> bool:
-    url = request.app.state.settings.actions_url.rstrip("/") + "/health"
+async def _actions_up(request: Request, base_url: str) -> bool:
+    url = base_url + "/health"
     try:
         response = await request.app.state.http.get(url, timeout=2.0)
         return response.status_code == 200
@@ -40,14 +42,17 @@ async def _redis_up(request: Request) -> bool:
 
 @router.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
+    actions = request.app.state.settings.actions_urls
     checks = {
-        "rasa": request.app.state.rasa.healthy(),
-        "actions": _actions_up(request),
-        "directory": asyncio.to_thread(_directory_up, request),
+        name: _actions_up(request, url)
+        for name, url in zip(numbered("actions", len(actions)), actions, strict=True)
     }
+    checks["directory"] = asyncio.to_thread(_directory_up, request)
     if request.app.state.redis is not None:
         checks["redis"] = _redis_up(request)
-    results = dict(zip(checks, await asyncio.gather(*checks.values()), strict=True))
+    # Rasa reports each replica by name: `rasa`, or `rasa-1`, `rasa-2`...
+    rasa, *others = await asyncio.gather(request.app.state.rasa.health(), *checks.values())
+    results = {**rasa, **dict(zip(checks, others, strict=True))}
     components = {name: "up" if ok else "down" for name, ok in results.items()}
     down = sorted(name for name, ok in results.items() if not ok)
     body = {"status": "down" if down else "ok", "components": components}

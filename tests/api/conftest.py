@@ -46,6 +46,9 @@ class FakeRasa:
     async def healthy(self) -> bool:
         return not self.fail
 
+    async def health(self) -> dict[str, bool]:
+        return {"rasa": not self.fail}
+
     async def aclose(self) -> None:
         pass
 
