@@ -1,9 +1,13 @@
 """Starts the gateway, the Rasa server and the action server, and keeps them running.
 
 Each process's output is shown with its name in front. A process that exits is reported
-and restarted (with a pause that grows if it keeps failing). Ctrl-C stops all three.
+and restarted (with a pause that grows if it keeps failing). Ctrl-C stops them all.
 Ports come from the same variables the gateway reads: PORT, INTERNAL_PORT, RASA_URL,
 ACTIONS_URL. Runs with the standard library only.
+
+Scale-out: RASA_REPLICAS=N (needs REDIS_URL) starts N Rasa servers `rasa-1`..`rasa-N` on
+RASA_URL's port + 0..N-1, each with its own action server `actions-i` on ACTIONS_URL's
+port + i-1, and gives the gateway the lists of both. See docs/scale-out.md.
 """
 
 from __future__ import annotations
@@ -36,8 +40,45 @@ def load_dotenv(path: Path) -> None:
             os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
+class ConfigError(Exception):
+    """A setting the supervisor cannot start with; the message says what to change."""
+
+
 def port_of(url: str, default: int) -> int:
     return urlsplit(url).port or default
+
+
+def numbered(prefix: str, count: int) -> list[str]:
+    """`rasa` alone, or `rasa-1`, `rasa-2`...: the names the gateway's /healthz uses too."""
+    return [prefix] if count == 1 else [f"{prefix}-{i}" for i in range(1, count + 1)]
+
+
+def replica_count(env: dict[str, str]) -> int:
+    value = env.get("RASA_REPLICAS", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"RASA_REPLICAS must be a whole number from 1 (it is {value!r})")
+    count = int(value)
+    if count > 1 and not env.get("REDIS_URL"):
+        raise ConfigError(
+            f"RASA_REPLICAS={count} needs REDIS_URL: without Redis each Rasa keeps its "
+            "conversations in its own memory, so no other replica could continue them. "
+            "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) or leave RASA_REPLICAS at 1."
+        )
+    for name in ("RASA_URL", "ACTIONS_URL"):
+        if "," in env[name]:
+            raise ConfigError(
+                f"give {name} one URL and set RASA_REPLICAS: the supervisor starts the "
+                "replicas itself, on that URL's port + 0, 1..."
+            )
+    return count
+
+
+def replica_urls(url: str, default_port: int, count: int) -> list[str]:
+    """The URL itself for one replica; loopback URLs on port, port + 1... for several."""
+    if count == 1:
+        return [url]
+    port = port_of(url, default_port)
+    return [f"http://127.0.0.1:{port + i}" for i in range(count)]
 
 
 def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -50,6 +91,7 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONUNBUFFERED"] = "1"
+    count = replica_count(env)
     endpoints = "bot/endpoints.yml"
     if env.get("REDIS_URL"):
         redis = urlsplit(env["REDIS_URL"])
@@ -57,11 +99,22 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
         env.setdefault("REDIS_PORT", str(redis.port or 6379))
         env.setdefault("REDIS_DB", (redis.path or "/0").lstrip("/") or "0")
         env.setdefault("CONVERSATION_TTL_SECONDS", "1800")
+        # Rasa's lock on a conversation, in Redis, outlives a replica that dies holding it:
+        # with the default 60 s the conversation would stall on the other replicas for a
+        # minute. 5 s lets the turn that was in flight finish elsewhere within the
+        # gateway's 8 s; a turn is rarely that slow (p99 ~3.5 s measured under load).
+        env.setdefault("TICKET_LOCK_LIFETIME", "5")
         endpoints = "bot/endpoints.redis.yml"
+    rasa_urls = replica_urls(env["RASA_URL"], 5005, count)
+    actions_urls = replica_urls(env["ACTIONS_URL"], 5055, count)
+    # the gateway routes over every replica and checks every action server
+    env["RASA_URL"], env["ACTIONS_URL"] = ",".join(rasa_urls), ",".join(actions_urls)
+    found: dict[str, tuple[list[str], dict[str, str]]] = {
+        "gateway": ([str(API_PYTHON), "-m", "api"], env)
+    }
     actions_env = dict(env, SANIC_HOST="127.0.0.1")
-    return {
-        "gateway": ([str(API_PYTHON), "-m", "api"], env),
-        "actions": (
+    for name, url in zip(numbered("actions", count), actions_urls, strict=True):
+        found[name] = (
             [
                 str(RASA_BIN / "python"),
                 "-m",
@@ -69,11 +122,15 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
                 "--actions",
                 "actions",
                 "--port",
-                str(port_of(env["ACTIONS_URL"], 5055)),
+                str(port_of(url, 5055)),
             ],
             actions_env,
-        ),
-        "rasa": (
+        )
+    # each Rasa replica calls its own action server: one failing touches only its replica
+    for name, url, actions_url in zip(
+        numbered("rasa", count), rasa_urls, actions_urls, strict=True
+    ):
+        found[name] = (
             [
                 str(RASA_BIN / "rasa"),
                 "run",
@@ -82,15 +139,15 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
                 "--interface",
                 "127.0.0.1",
                 "--port",
-                str(port_of(env["RASA_URL"], 5005)),
+                str(port_of(url, 5005)),
                 "--credentials",
                 "bot/credentials.yml",
                 "--endpoints",
                 endpoints,
             ],
-            env,
-        ),
-    }
+            dict(env, ACTIONS_URL=actions_url),
+        )
+    return found
 
 
 @dataclass
@@ -152,7 +209,12 @@ def main() -> int:
     if not MODEL.exists():
         say(f"no trained model at {MODEL}: run `make run` (it trains first)")
         return 1
-    children = [Child(name, argv, env) for name, (argv, env) in commands().items()]
+    try:
+        planned = commands()
+    except ConfigError as error:
+        say(str(error))
+        return 2
+    children = [Child(name, argv, env) for name, (argv, env) in planned.items()]
     stopping = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:

@@ -1,9 +1,11 @@
 """The real stack for end-to-end tests: `scripts/supervise.py` starting the gateway, Rasa and
 the action server on free loopback ports, with a fresh SQLite directory. Started once per
-test session (Rasa takes ~20 s to load); its whole output is kept for the log checks."""
+test session (Rasa takes ~20 s to load); its whole output is kept for the log checks.
+`supervised` starts other shapes of the stack (test_scale_out.py: replicas, Redis, PostgreSQL)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -11,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +74,31 @@ class Stack:
         return bool(httpx.get(url, timeout=5).json()["exists"])
 
 
+@contextlib.contextmanager
+def supervised(env: dict[str, str], workdir: Path, timeout: float = 180) -> Iterator[Stack]:
+    """The supervisor with `env` (PORT and RASA_URL set), healthy; stopped on the way out."""
+    log_path = workdir / "stack.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "supervise.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    stack = Stack(f"http://127.0.0.1:{env['PORT']}", env["RASA_URL"], log_path, process)
+    try:
+        stack.wait_healthy(timeout)
+        yield stack
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory):
     workdir = tmp_path_factory.mktemp("stack")
@@ -88,23 +116,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         EXIT_URL=f"http://127.0.0.1:{port}/healthz",
     )
     env.pop("REDIS_URL", None)
-    log_path = workdir / "stack.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "supervise.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    stack = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{rasa}", log_path, process)
-    try:
-        stack.wait_healthy()
-        yield stack
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    env.pop("RASA_REPLICAS", None)
+    with supervised(env, workdir) as running:
+        yield running
