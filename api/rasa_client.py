@@ -27,6 +27,9 @@ CONNECT_SECONDS = 2.0
 # within this. The home gets the rest, because failing over from a slow but working home
 # rarely helps: the other replica waits on the conversation's lock, then runs the turn again.
 FAILOVER_RESERVE_SECONDS = 2.0
+# A replica that refused a connection is tried last, and gets no reserve, for this long:
+# while it is down the others get the whole budget.
+DOWN_SECONDS = 5.0
 
 logger = logging.getLogger("api.rasa")
 
@@ -89,6 +92,7 @@ class RasaClient:
         self.names = numbered("rasa", len(self.urls))
         self._timeout = timeout
         self._shared_store = shared_store
+        self._down_until = [0.0] * len(self.urls)  # loop time
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.AsyncClient(
             headers=headers,
@@ -155,7 +159,10 @@ class RasaClient:
             # httpx's own timeouts are per read; this bounds the whole call
             response = await asyncio.wait_for(request, seconds)
         except (httpx.HTTPError, asyncio.TimeoutError) as error:
+            if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+                self._down_until[index] = asyncio.get_running_loop().time() + DOWN_SECONDS
             raise RasaUnavailable(f"{self.names[index]}: {type(error).__name__}") from error
+        self._down_until[index] = 0.0
         if response.is_error:
             raise RasaUnavailable(f"{self.names[index]}: HTTP {response.status_code}")
         return response
@@ -165,20 +172,22 @@ class RasaClient:
     ) -> httpx.Response:
         """The sender's replicas in order until one answers, within `budget` seconds in all.
 
-        Each try gets the time left less a reserve for each replica after it (equal shares
-        when the budget is too short for that), so a replica that hangs costs at most its
-        share and the next one still has time to answer. A refused connection costs
-        nothing, and the next replica gets the whole of what is left.
+        Each try gets the time left less a reserve for each replica after it that is up
+        (equal shares when the budget is too short for that), so a replica that hangs
+        costs at most its share and the next one still has time to answer. A refused
+        connection costs nothing, and that replica is tried last for a few seconds.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + budget
         order = replica_order(sender, self.urls)
+        up = [i for i in order if self._down_until[i] <= loop.time()]
+        order = up + [i for i in order if i not in up]  # down ones last: they may be back
         failures: list[str] = []
         for position, index in enumerate(order):
             left = deadline - loop.time()
             if left <= 0:
                 break
-            after = len(order) - position - 1
+            after = max(len(up) - position - 1, 0)  # replicas still to try that are up
             share = max(left - FAILOVER_RESERVE_SECONDS * after, left / (after + 1))
             try:
                 return await self._call(index, method, path, share, **kwargs)

@@ -185,6 +185,33 @@ async def test_the_home_replica_gets_the_budget_less_a_reserve_for_the_others(
     assert replicas.hosts()[-2:] == [home(sender), second(sender)]
 
 
+async def test_a_replica_that_refused_is_tried_last_and_the_others_get_the_budget(
+    replicas, monkeypatch
+):
+    monkeypatch.setattr(rasa_client, "FAILOVER_RESERVE_SECONDS", 0.5)
+    monkeypatch.setattr(rasa_client, "DOWN_SECONDS", 1.7)
+    sender = "web-home-down"
+    replicas.behaviour[home(sender)] = refused
+    rasa = client(replicas, timeout=1.0)
+    await rasa.send(sender, "hello", "web")
+    assert replicas.hosts() == [home(sender), second(sender)]
+
+    async def slow_answer(request: httpx.Request) -> None:
+        await asyncio.sleep(0.7)  # more than the 0.5 s a reserve would leave it
+
+    replicas.behaviour[second(sender)] = slow_answer
+    await rasa.send(sender, "hello", "web")  # the home is not tried while it is down...
+    assert replicas.hosts()[2:] == [second(sender)]
+    other = "web-other-home"  # ...and a conversation at home there gets the whole budget
+    assert home(other) == second(sender)
+    await rasa.send(other, "hello", "web")
+    assert replicas.hosts()[3:] == [second(sender)]
+    await asyncio.sleep(0.4)  # 1.7 s after the refusal
+    replicas.behaviour.clear()  # back: the conversation goes home again
+    await rasa.send(sender, "hello", "web")
+    assert replicas.hosts()[-1] == home(sender)
+
+
 async def test_all_replicas_hanging_ends_within_the_one_budget(replicas):
     for host in ("rasa-a", "rasa-b", "rasa-c"):
         replicas.behaviour[host] = hang
