@@ -99,23 +99,35 @@ def supervised(env: dict[str, str], workdir: Path, timeout: float = 180) -> Iter
             os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory):
-    workdir = tmp_path_factory.mktemp("stack")
-    port, internal, rasa, actions = (free_port() for _ in range(4))
+def stack_env(port: int, internal: int, rasa: int, actions: int, **extra: str) -> dict[str, str]:
+    """The supervisor's environment on these loopback ports; `extra` adds to it."""
     env = dict(
         os.environ,
         PORT=str(port),
         INTERNAL_PORT=str(internal),
         RASA_URL=f"http://127.0.0.1:{rasa}",
         ACTIONS_URL=f"http://127.0.0.1:{actions}",
-        DATABASE_URL=f"sqlite:///{workdir / 'directory.sqlite3'}",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
         PSEUDONYM_KEY=PSEUDONYM_KEY,
-        EXIT_URL=f"http://127.0.0.1:{port}/healthz",
     )
     env.pop("REDIS_URL", None)
     env.pop("RASA_REPLICAS", None)
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory):
+    workdir = tmp_path_factory.mktemp("stack")
+    port, internal, rasa, actions = (free_port() for _ in range(4))
+    env = stack_env(
+        port,
+        internal,
+        rasa,
+        actions,
+        DATABASE_URL=f"sqlite:///{workdir / 'directory.sqlite3'}",
+        EXIT_URL=f"http://127.0.0.1:{port}/healthz",
+    )
     with supervised(env, workdir) as running:
         yield running

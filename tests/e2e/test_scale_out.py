@@ -22,7 +22,7 @@ import pytest
 
 from api.rasa_client import replica_order
 from api.settings import Settings
-from tests.e2e.conftest import PSEUDONYM_KEY, TWILIO_TOKEN, Stack, free_port, supervised
+from tests.e2e.conftest import Stack, free_port, stack_env, supervised
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]
 
@@ -106,18 +106,14 @@ def scaled(tmp_path_factory, redis_db, database_url) -> Iterator[Scaled]:
     workdir: Path = tmp_path_factory.mktemp("scaled")
     port, internal = free_port(), free_port()
     rasa, actions = free_ports(REPLICAS), free_ports(REPLICAS)
-    env = dict(
-        os.environ,
-        PORT=str(port),
-        INTERNAL_PORT=str(internal),
-        RASA_URL=f"http://127.0.0.1:{rasa}",
-        ACTIONS_URL=f"http://127.0.0.1:{actions}",
+    env = stack_env(
+        port,
+        internal,
+        rasa,
+        actions,
         RASA_REPLICAS=str(REPLICAS),
         REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}",
         DATABASE_URL=database_url,
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-        PSEUDONYM_KEY=PSEUDONYM_KEY,
     )
     with supervised(env, workdir, timeout=300) as stack:
         ports = [rasa + i for i in range(REPLICAS)]
