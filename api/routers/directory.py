@@ -47,6 +47,13 @@ def _invalid(name: str, message: str) -> HTTPException:
     return HTTPException(422, [{"loc": ["query", name], "msg": message, "type": "value_error"}])
 
 
+def _moment(open_at: datetime | None) -> datetime:
+    """The asked time in London; far-off years are refused (date arithmetic would overflow)."""
+    if open_at is not None and not 1900 <= open_at.year <= 2200:
+        raise HTTPException(status_code=422, detail="open_at must be between 1900 and 2200")
+    return hours.in_london(open_at)
+
+
 @router.get("/services", response_model=ServicePage)
 def list_services(
     session: DbSession,
@@ -93,7 +100,7 @@ def list_services(
         search=search,
         open_now=open_now,
     )
-    moment = hours.in_london(open_at)
+    moment = _moment(open_at)
     try:
         matches = queries.find_services(session, filters, moment)
     except queries.InvalidFilter as error:
@@ -122,7 +129,7 @@ def get_service(
     record = queries.get_service(session, id)
     if record is None:
         raise HTTPException(404, "No such service.")
-    return oruk.to_oruk(record, hours.in_london(open_at))
+    return oruk.to_oruk(record, _moment(open_at))
 
 
 def require_admin(

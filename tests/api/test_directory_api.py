@@ -334,3 +334,8 @@ def test_the_action_servers_client_reads_every_real_service(client):
     assert (
         angelou.how_to_reach == "Its advice line, email and referral route are not confirmed yet."
     )
+
+
+def test_open_at_in_a_far_off_year_is_refused_not_a_server_error(client):
+    for moment in ("0001-01-01T00:00:00", "9999-12-31T23:59:59"):
+        assert client.get("/services", params={"open_at": moment}).status_code == 422
