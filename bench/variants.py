@@ -51,10 +51,20 @@ VARIANTS: dict[str, Variant] = {
         "Rasa calls the action server through one kept-alive session (now one per call)",
         rasa=("actions_keepalive",),
     ),
-    "pooled": Variant(
-        "rasa-pool + directory-cache + actions-keepalive together",
-        gateway=("rasa_pool", "directory_cache"),
-        rasa=("actions_keepalive",),
+    "fast-action-validation": Variant(
+        "Rasa checks action server answers with one compiled JSON-schema validator (Rasa "
+        "3.6 calls jsonschema.validate, which re-checks the schema itself, on every answer)",
+        rasa=("fast_action_validation",),
+    ),
+    "selective-domain": Variant(
+        "Rasa sends the domain to the action server only for actions that ask for it "
+        "(enable_selective_domain; no action of the project reads the domain)",
+        rasa=("selective_domain",),
+    ),
+    "combined": Variant(
+        "directory-cache + fast-action-validation + selective-domain together",
+        gateway=("directory_cache",),
+        rasa=("fast_action_validation", "selective_domain"),
     ),
     "redis": Variant("Redis tracker and lock stores, 1 Sanic worker", env={"REDIS_URL": REDIS_URL}),
     "redis-2-workers": Variant(
@@ -211,6 +221,27 @@ def _patch_actions_keepalive() -> None:
         return _Kept(kept)
 
     EndpointConfig.session = session
+
+
+def _patch_fast_action_validation() -> None:
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+
+    def validate(self, result):  # type: ignore[no-untyped-def]
+        validator.validate(result)  # raises ValidationError like the original
+        return True
+
+    RemoteAction._validate_action_result = validate
+
+
+def _patch_selective_domain() -> None:
+    """As `enable_selective_domain: true` under action_endpoint in bot/endpoints.yml."""
+    from rasa.core.actions.action import RemoteAction
+
+    RemoteAction._is_selective_domain_enabled = lambda self: True
 
 
 def rasa(name: str, args: list[str]) -> None:
