@@ -39,6 +39,7 @@ class Stack:
     rasa_url: str
     log_path: Path
     process: subprocess.Popen
+    database_url: str = ""
     twilio_token: str = TWILIO_TOKEN
 
     def log_text(self) -> str:
@@ -87,7 +88,13 @@ def supervised(env: dict[str, str], workdir: Path, timeout: float = 180) -> Iter
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    stack = Stack(f"http://127.0.0.1:{env['PORT']}", env["RASA_URL"], log_path, process)
+    stack = Stack(
+        f"http://127.0.0.1:{env['PORT']}",
+        env["RASA_URL"],
+        log_path,
+        process,
+        database_url=env.get("DATABASE_URL", ""),
+    )
     try:
         stack.wait_healthy(timeout)
         yield stack

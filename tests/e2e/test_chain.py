@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
+import subprocess
+import sys
 import time
 from xml.etree import ElementTree
 
@@ -62,6 +66,24 @@ def test_asking_for_a_service_names_one_from_the_directory(stack):
     directory = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
     names = [service["name"] for service in directory["contents"]]
     assert any(name in text for name in names), text
+
+
+def test_an_edit_through_the_cli_changes_the_answer_without_retraining(stack, tmp_path):
+    """The directory is the single source: edit a record, and the bot says the new thing."""
+    env = dict(os.environ, DATABASE_URL=stack.database_url)
+    cli = [sys.executable, "-m", "services_directory"]
+    exported = tmp_path / "services.json"
+    subprocess.run([*cli, "export", "-o", str(exported)], env=env, check=True, capture_output=True)
+    services = json.loads(exported.read_text())
+    services = services.get("contents", services) if isinstance(services, dict) else services
+    new_name = f"Edited helpline name {secrets.token_hex(3)}"
+    for service in services:
+        if any(p.get("number") == "0808 2000 247" for p in service.get("phones", [])):
+            service["name"] = new_name
+    exported.write_text(json.dumps(services))
+    subprocess.run([*cli, "import", str(exported)], env=env, check=True, capture_output=True)
+    replies = chat(stack, new_session(), "he said he'll kill me")
+    assert new_name in all_text(replies)
 
 
 def sms_form(body: str, phone: str = "+447700900123") -> dict[str, str]:
