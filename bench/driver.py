@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import secrets
 import sys
 import time
@@ -151,8 +152,8 @@ async def _virtual_user(
                     result.off_script += 1
                 if outcome != "ok":
                     result.incidents.append((round(time.monotonic() - started, 2), outcome))
-                if think_seconds:
-                    await asyncio.sleep(think_seconds)
+                if think_seconds:  # jittered, so users do not stay in step
+                    await asyncio.sleep(think_seconds * random.uniform(0.5, 1.5))
             result.conversations += 1
 
 

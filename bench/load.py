@@ -43,7 +43,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "vawg.tar.gz")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--think", type=float, default=0.0, help="seconds between messages")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds between messages (jittered ±50%%)"
+    )
     parser.add_argument("--chaos", action="store_true", help="kill one Rasa process mid-run")
     parser.add_argument(
         "--kill-at", type=float, help="seconds into the run for --chaos (default: a quarter)"
