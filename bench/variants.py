@@ -61,6 +61,11 @@ VARIANTS: dict[str, Variant] = {
         "(enable_selective_domain; no action of the project reads the domain)",
         rasa=("selective_domain",),
     ),
+    "event-type-cache": Variant(
+        "Rasa looks event classes up by name once (Rasa 3.6 walks every Event subclass for "
+        "each event of each tracker it deserialises)",
+        rasa=("event_type_cache",),
+    ),
     "combined": Variant(
         "directory-cache + fast-action-validation + selective-domain together",
         gateway=("directory_cache",),
@@ -242,6 +247,25 @@ def _patch_selective_domain() -> None:
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._is_selective_domain_enabled = lambda self: True
+
+
+def _patch_event_type_cache() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    found: dict = {}
+
+    def resolve_by_type(type_name, default=None):  # type: ignore[no-untyped-def]
+        if type_name not in found:
+            try:
+                found[type_name] = original(type_name)
+            except ValueError:
+                if default is None:
+                    raise
+                return default
+        return found[type_name]
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 def rasa(name: str, args: list[str]) -> None:
