@@ -86,6 +86,10 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     import rasa
+    from rasa.utils.log_utils import configure_structlog
+
+    # unconfigured, Rasa's structlog prints a debug line per parse, inside the timed call
+    configure_structlog(logging.WARNING)
 
     result = {"rasa_version": rasa.__version__, "python": sys.version.split()[0]}
     result.update(asyncio.run(parse_timings(args.model, args.repeats)))
