@@ -5,6 +5,10 @@ message, adds each pattern match as an entity with its canonical value (the patt
 and, when a `danger` pattern matched, sets the intent to `emergency` whatever the model
 predicted. So the trained model and the hand-written patterns are two independent ways of
 recognising danger: either one is enough.
+
+Spans labelled `not_danger` are guards: everyday idioms that contain danger words ("I'm in
+danger of missing my train"). Each is longer than the danger match it covers, so the entity
+ruler keeps the guard instead; they are dropped here and never become entities.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 EMERGENCY_INTENT = "emergency"
 DANGER_LABEL = "danger"
+GUARD_LABEL = "not_danger"
 EXTRACTOR = "PatternEntities"
 
 
@@ -58,7 +63,7 @@ class PatternEntities(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
-            found = [_entity(ent) for ent in doc.ents]
+            found = [_entity(ent) for ent in doc.ents if ent.label_ != GUARD_LABEL]
             if not found:
                 continue
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
