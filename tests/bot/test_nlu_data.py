@@ -1,0 +1,74 @@
+"""The NLU training data: enough varied examples per intent, and no leak from the test set."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+MIN_EXAMPLES = 20
+NOT_TRAINED = {"nlu_fallback"}  # set by the FallbackClassifier, never trained
+
+
+def examples() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            if "intent" not in block:
+                continue
+            lines = [re.sub(r"^- ", "", line.strip()) for line in block["examples"].splitlines()]
+            found.setdefault(block["intent"], []).extend(line for line in lines if line)
+    return found
+
+
+def domain_intents() -> set[str]:
+    intents: set[str] = set()
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        intents |= set(yaml.safe_load(path.read_text()).get("intents") or [])
+    return intents
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text.lower()))
+
+
+@pytest.mark.parametrize("intent", sorted(domain_intents() - NOT_TRAINED))
+def test_every_intent_has_enough_examples(intent):
+    assert len(set(examples().get(intent, []))) >= MIN_EXAMPLES, intent
+
+
+def test_no_example_is_given_two_intents():
+    owners: dict[str, set[str]] = {}
+    for intent, texts in examples().items():
+        for text in texts:
+            owners.setdefault(normalise(text), set()).add(intent)
+    assert {text: i for text, i in owners.items() if len(i) > 1} == {}
+
+
+def test_no_example_is_repeated_within_an_intent():
+    repeats = {
+        intent: [t for t, n in Counter(map(normalise, texts)).items() if n > 1]
+        for intent, texts in examples().items()
+    }
+    assert {i: r for i, r in repeats.items() if r} == {}
+
+
+def test_the_external_test_set_is_not_in_the_training_data():
+    # Only a count is reported: the held-out utterances are never printed.
+    external = ROOT / "bench" / "data" / "external_utterances.yaml"
+    held_out = {normalise(item["text"]) for item in yaml.safe_load(external.read_text())}
+    trained = {normalise(t) for texts in examples().values() for t in texts}
+    leaked = sum(text in trained for text in held_out)
+    if leaked:
+        pytest.fail(f"{leaked} training examples equal external test items", pytrace=False)
+
+
+def test_the_cross_validation_config_is_the_bots_pipeline_without_the_fallback():
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    testing = yaml.safe_load((ROOT / "config_nlu_testing.yml").read_text())
+    expected = [c for c in config["pipeline"] if c["name"] != "FallbackClassifier"]
+    assert testing["pipeline"] == expected
