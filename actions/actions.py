@@ -46,6 +46,7 @@ class ActionFindService(Action):
                 borough=tracker.get_slot("borough"),
                 # unless they said otherwise, the person asking is the one who needs help
                 audience=tracker.get_slot("audience") or "survivor",
+                language=tracker.get_slot("language"),
                 limit=2 if channel == SMS else 3,
             )
         except DirectoryUnavailable:
