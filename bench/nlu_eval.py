@@ -1,0 +1,404 @@
+"""NLU evaluation: the held-out external test set, and cross-validation on the project's data.
+
+    PYTHONPATH=. .venv-rasa/bin/python bench/nlu_eval.py [--skip-cv] [--model models/vawg.tar.gz]
+    make nlu-eval        (runs scripts/setup.sh first, so the model matches the data)
+
+1. External set (bench/data/external_utterances.yaml, written by outsiders, never trained on):
+   loads the trained model in process and parses every utterance through the whole NLU
+   pipeline the bot runs: DIET, the danger patterns (PatternEntities) and the
+   FallbackClassifier. The set's generic intent names are mapped to the bot's intents below.
+   Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope items were
+   answered as an emergency. Only figures are written, never the utterances.
+2. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
+   without the FallbackClassifier, as in RasaHQ/rasa-demo). Takes a few minutes: --skip-cv.
+
+Writes bench/results/nlu_eval.json (git-ignored) and docs/nlu-evaluation.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import yaml  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTERNAL = ROOT / "bench" / "data" / "external_utterances.yaml"
+RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
+REPORT = ROOT / "docs" / "nlu-evaluation.md"
+CV_CONFIG = ROOT / "config_nlu_testing.yml"
+FOLDS = 3
+
+OTHER = "(no generic label)"
+
+# The external set's generic intents -> the bot's intents that give that answer. Decided from
+# what each intent does, not from results: every bot intent maps to at most one generic label.
+GENERIC_TO_BOT: dict[str, tuple[str, ...]] = {
+    "greet": ("greet",),
+    "goodbye": ("goodbye",),
+    "thanks": ("thanks",),
+    "chitchat": ("chitchat", "bot_challenge", "ask_capabilities"),
+    # nlu_fallback gets the kind "I can't help with that, here is a helpline" answer
+    "out_of_scope": ("out_of_scope", "nlu_fallback"),
+    "quick_exit": ("quick_exit",),
+    "emergency": ("emergency",),
+    "ask_abuse_type_info": ("ask_abuse_type", "ask_causes"),
+    "ask_is_this_abuse": ("ask_is_this_abuse",),
+    "ask_myth": (
+        "ask_myths",
+        "ask_myth_certain_groups",
+        "ask_myth_drink_anger",
+        "ask_myth_prostitution",
+        "ask_myth_forced_marriage",
+        "ask_myth_nothing_can_be_done",
+        "ask_myth_physical_only",
+        "ask_myth_leaving",
+        "ask_myth_only_women",
+        "ask_myth_strangers",
+        "ask_myth_covid",
+        "ask_myth_victim_blaming",
+    ),
+    # asking for support for a particular group is asking where to find a service
+    "find_service": (
+        "find_service",
+        "ask_young_people",
+        "ask_men_boys",
+        "ask_lgbt",
+        "ask_older_disabled",
+        "ask_nrpf",
+        "ask_prostitution",
+        "ask_rough_sleeping",
+    ),
+    "friend_family_help": (
+        "ask_help_someone",
+        "ask_how_to_ask",
+        "ask_help_someone_avoid",
+        "ask_help_someone_safety",
+    ),
+    "ask_perpetrator_help": ("ask_own_behaviour",),
+}
+# Bot intents with no generic counterpart (safe_to_talk, affirm, deny, unsure,
+# ask_stay_discreet, ask_local_figures, ask_partnership) map to OTHER: always a miss.
+BOT_TO_GENERIC = {bot: generic for generic, bots in GENERIC_TO_BOT.items() for bot in bots}
+
+
+def generic_of(bot_intent: str | None) -> str:
+    return BOT_TO_GENERIC.get(bot_intent or "", OTHER)
+
+
+def load_external() -> list[dict]:
+    items = yaml.safe_load(EXTERNAL.read_text(encoding="utf-8"))
+    unknown = {i["expected_intent"] for i in items} - set(GENERIC_TO_BOT)
+    if unknown:
+        raise SystemExit(f"external set uses intents the mapping lacks: {sorted(unknown)}")
+    return items
+
+
+async def parse_all(model: Path, texts: list[str]) -> tuple[list[dict], float]:
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa's structured log prints every parsed text at debug level: keep it quiet, the
+    # utterances are never shown.
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(model))
+    await agent.parse_message("warm up")
+    start = time.perf_counter()
+    parsed = [await agent.parse_message(text) for text in texts]
+    return parsed, (time.perf_counter() - start) / max(len(texts), 1)
+
+
+def scores(expected: list[str], predicted: list[str]) -> dict:
+    labels = sorted(set(expected))
+    per_label = {}
+    for label in labels:
+        tp = sum(e == p == label for e, p in zip(expected, predicted, strict=True))
+        fp = sum(p == label and e != label for e, p in zip(expected, predicted, strict=True))
+        fn = sum(e == label and p != label for e, p in zip(expected, predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = {
+            "support": tp + fn,
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+        }
+    correct = sum(e == p for e, p in zip(expected, predicted, strict=True))
+    return {
+        "items": len(expected),
+        "accuracy": round(correct / len(expected), 4),
+        "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(labels), 4),
+        "per_label": per_label,
+    }
+
+
+def evaluate_external(model: Path) -> dict:
+    items = load_external()
+    parsed, seconds_per_parse = asyncio.run(parse_all(model, [i["text"] for i in items]))
+    expected = [i["expected_intent"] for i in items]
+    bot_intents = [(p.get("intent") or {}).get("name") for p in parsed]
+    predicted = [generic_of(b) for b in bot_intents]
+    result = scores(expected, predicted)
+
+    emergency = [k for k, e in enumerate(expected) if e == "emergency"]
+    caught = [k for k in emergency if predicted[k] == "emergency"]
+    by_patterns = [k for k in caught if _pattern_danger(parsed[k])]
+    by_model = [k for k in caught if not parsed[k].get("danger_rule_overrode")]
+    result["emergency"] = {
+        "items": len(emergency),
+        "recall": round(len(caught) / len(emergency), 4) if emergency else None,
+        "caught_by_patterns": len(by_patterns),
+        "caught_by_model": len(by_model),
+    }
+    oos = [k for k, e in enumerate(expected) if e == "out_of_scope"]
+    result["out_of_scope_answered_as_emergency"] = sum(predicted[k] == "emergency" for k in oos)
+    wrongly = [
+        k for k, (e, p) in enumerate(zip(expected, predicted, strict=True)) if p == "emergency" != e
+    ]
+    result["answered_as_emergency_wrongly"] = len(wrongly)
+    result["wrong_emergency_by_patterns"] = sum(_pattern_danger(parsed[k]) for k in wrongly)
+    result["low_confidence_fallbacks"] = sum(b == "nlu_fallback" for b in bot_intents)
+    # counts only: which of the bot's intents each expected label went to
+    result["bot_intents"] = {
+        label: dict(Counter(b for e, b in zip(expected, bot_intents, strict=True) if e == label))
+        for label in sorted(set(expected))
+    }
+    # counts only: which generic label each expected label went to
+    result["confusion"] = {
+        label: dict(Counter(p for e, p in zip(expected, predicted, strict=True) if e == label))
+        for label in sorted(set(expected))
+    }
+    result["parse_ms_mean"] = round(seconds_per_parse * 1000, 1)
+    return result
+
+
+def _pattern_danger(parsed: dict) -> bool:
+    return any(e.get("entity") == "danger" for e in parsed.get("entities") or [])
+
+
+def cross_validate() -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        command = [
+            sys.executable, "-m", "rasa", "test", "nlu",
+            "--nlu", str(ROOT / "data" / "nlu"),
+            "--config", str(CV_CONFIG),
+            "--cross-validation", "--folds", str(FOLDS),
+            "--out", out, "--quiet",
+        ]  # fmt: skip
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit("cross-validation failed:\n" + done.stderr[-3000:])
+        report = json.loads((Path(out) / "intent_report.json").read_text())
+        seconds = time.perf_counter() - start
+    labels = {k: v for k, v in report.items() if isinstance(v, dict) and "support" in v}
+    intents = {k: v for k, v in labels.items() if not k.endswith(" avg")}
+    return {
+        "folds": FOLDS,
+        "config": CV_CONFIG.name,
+        "examples": sum(v["support"] for v in intents.values()),
+        "intents": len(intents),
+        "accuracy": round(report["accuracy"], 4),
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "weighted_f1": round(report["weighted avg"]["f1-score"], 4),
+        "emergency_recall": round(intents["emergency"]["recall"], 4),
+        "emergency_precision": round(intents["emergency"]["precision"], 4),
+        "lowest_f1": sorted(
+            ({"intent": k, "f1": round(v["f1-score"], 4)} for k, v in intents.items()),
+            key=lambda x: x["f1"],
+        )[:5],
+        "seconds": round(seconds),
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}"
+
+
+def write_report(result: dict) -> None:
+    ext = result["external"]
+    lines = [
+        "# NLU evaluation",
+        "",
+        f"Run on {result['date']} on {result['machine']}, Rasa {result['rasa_version']}, "
+        f"model `{result['model']}`.",
+        "",
+        "Regenerate with `make nlu-eval` (or `PYTHONPATH=. .venv-rasa/bin/python "
+        "bench/nlu_eval.py`; `--skip-cv` leaves out cross-validation). Raw figures: "
+        "`bench/results/nlu_eval.json` (not committed).",
+        "",
+        "## External test set",
+        "",
+        f"{ext['items']} utterances written by people outside the project "
+        "(`bench/data/external_utterances.yaml`, sources and licences in its header). The bot "
+        "is never trained on them. Each is parsed by the whole NLU pipeline the bot runs: the "
+        "intent classifier, the danger patterns (either layer can declare an emergency) and the "
+        "low-confidence fallback.",
+        "",
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| intent accuracy | {ext['accuracy']:.1%} | at least 90%{_met(ext['accuracy'] >= 0.9)} |",
+        f"| macro-F1 over the set's intents | {ext['macro_f1']:.3f} | |",
+        f"| emergency recall | {_pct(ext['emergency']['recall'])} "
+        f"({ext['emergency']['items']} items) | 100%{_met(ext['emergency']['recall'] == 1)} |",
+        f"| out-of-scope items answered as an emergency | "
+        f"{ext['out_of_scope_answered_as_emergency']} "
+        f"| 0{_met(ext['out_of_scope_answered_as_emergency'] == 0)} |",
+        f"| any non-emergency item answered as an emergency | "
+        f"{ext['answered_as_emergency_wrongly']} | |",
+        f"| answered with the low-confidence fallback | {ext['low_confidence_fallbacks']} | |",
+        f"| mean parse time | {ext['parse_ms_mean']} ms | |",
+        "",
+        f"Emergencies caught: {ext['emergency']['caught_by_model']} by the model, "
+        f"{ext['emergency']['caught_by_patterns']} by the danger patterns (some by both).",
+        "",
+        "| generic intent | items | precision | recall | F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for label, v in ext["per_label"].items():
+        lines.append(
+            f"| {label} | {v['support']} | {v['precision']:.2f} | {v['recall']:.2f} "
+            f"| {v['f1']:.2f} |"
+        )
+    lines += [
+        "",
+        "How the set's generic intents map to the bot's (in `bench/nlu_eval.py`, decided from "
+        "what each intent answers):",
+        "",
+        "| generic | bot intents |",
+        "|---|---|",
+    ]
+    for generic, bots in GENERIC_TO_BOT.items():
+        lines.append(f"| {generic} | {', '.join(f'`{b}`' for b in bots)} |")
+    lines += [
+        "",
+        "`nlu_fallback` (low confidence) counts as out of scope because the bot answers it the "
+        "same kind way, with a helpline and 999. Bot intents with no generic counterpart "
+        "(`safe_to_talk`, `affirm`, `deny`, `unsure`, `ask_stay_discreet`, "
+        "`ask_local_figures`, `ask_partnership`) always count as misses.",
+        "",
+    ]
+    cv = result.get("cross_validation")
+    if cv:
+        lines += [
+            "## Cross-validation on the project's own data",
+            "",
+            f"`rasa test nlu --cross-validation --folds {cv['folds']}` on `data/nlu` "
+            f"({cv['examples']} examples, {cv['intents']} intents) with `{cv['config']}` "
+            f"(the bot's pipeline without the fallback classifier), {cv['seconds']} s.",
+            "",
+            "| measure | result |",
+            "|---|---|",
+            f"| accuracy | {cv['accuracy']:.1%} |",
+            f"| macro-F1 | {cv['macro_f1']:.3f} |",
+            f"| weighted F1 | {cv['weighted_f1']:.3f} |",
+            f"| emergency recall | {cv['emergency_recall']:.1%} |",
+            f"| emergency precision | {cv['emergency_precision']:.1%} |",
+            "",
+            "Lowest F1: "
+            + ", ".join(f"`{x['intent']}` {x['f1']:.2f}" for x in cv["lowest_f1"])
+            + ".",
+            "",
+        ]
+    lines += NOTES
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
+
+
+# Measured once while choosing the pipeline (not rerun by this command).
+NOTES = [
+    "## How the pipeline was chosen",
+    "",
+    "Measured on 2026-11-25 with 3-fold cross-validation on the project's own data (never on "
+    "the external set), on the same shared 2-core machine:",
+    "",
+    "| intent classifier (same featurisers) | CV accuracy | training |",
+    "|---|---|---|",
+    "| logistic regression (chosen) | 73.5% | 53 s for the whole model, cold cache |",
+    "| DIET, no transformer layer, 80 epochs | 70.1% | 44 s for the NLU alone on an earlier, "
+    "smaller data set |",
+    "| DIET, one transformer layer, 60 epochs | 3 points above no layer on that earlier data "
+    "(not measured on the current data) | twice the time of no layer |",
+    "| DIET as in the skeleton (two transformer layers, 80 epochs) | not cross-validated | "
+    "319 s for the whole model |",
+    "",
+    "Word 1-3 grams, character 1-5 grams and dropping the lexical featuriser changed the CV "
+    "accuracy by less than one point. The low-confidence threshold (0.3) and ambiguity "
+    "threshold (0.05) are Rasa's usual values; lower ones gained under one point in CV and "
+    "would let more unfamiliar messages get a confident wrong answer.",
+    "",
+]
+
+
+def _met(ok: bool) -> str:
+    return " (met)" if ok else " (not met)"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "vawg.tar.gz")
+    parser.add_argument("--skip-cv", action="store_true", help="leave out cross-validation")
+    args = parser.parse_args()
+    if not args.model.exists():
+        raise SystemExit(f"no model at {args.model}: run scripts/setup.sh first")
+    logging.disable(logging.WARNING)
+
+    import rasa
+
+    result: dict = {
+        "date": dt.date.today().isoformat(),
+        "machine": machine(),
+        "rasa_version": rasa.__version__,
+        "model": str(
+            args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model
+        ),
+        "external": evaluate_external(args.model),
+    }
+    if not args.skip_cv:
+        result["cross_validation"] = cross_validate()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    write_report(result)
+    ext = result["external"]
+    print(
+        f"external set: accuracy {ext['accuracy']:.1%}, macro-F1 {ext['macro_f1']:.3f}, "
+        f"emergency recall {_pct(ext['emergency']['recall'])}, "
+        f"out-of-scope answered as emergency {ext['out_of_scope_answered_as_emergency']}"
+    )
+    if "cross_validation" in result:
+        cv = result["cross_validation"]
+        print(
+            f"cross-validation ({cv['folds']} folds): accuracy {cv['accuracy']:.1%}, "
+            f"macro-F1 {cv['macro_f1']:.3f}, emergency recall {cv['emergency_recall']:.1%}"
+        )
+    print(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
