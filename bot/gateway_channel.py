@@ -101,7 +101,8 @@ class GatewayInput(InputChannel):
                 logger.error("gateway channel: message failed (%s)", type(error).__name__)
                 return response.json({"error": "message failed"}, status=500)
             agent = request.app.ctx.agent
-            if await was_emergency(store, sender) and not has_helpline(collector.messages):
+            # the cheap check first: the tracker is read again only when no helpline was given
+            if not has_helpline(collector.messages) and await was_emergency(store, sender):
                 collector.messages.append(
                     {"recipient_id": sender, "text": safety_text(agent.domain)}
                 )
