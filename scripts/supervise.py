@@ -174,8 +174,7 @@ class Child:
     def _relay(self, process: subprocess.Popen) -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            sys.stdout.write(f"[{self.name}] {line}")
-        sys.stdout.flush()
+            write_line(f"[{self.name}] {line}")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -186,8 +185,18 @@ class Child:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
+# One whole line per write, under a lock: the relay threads and the supervisor share stdout.
+_stdout_lock = threading.Lock()
+
+
+def write_line(line: str) -> None:
+    with _stdout_lock:
+        sys.stdout.write(line if line.endswith("\n") else line + "\n")
+        sys.stdout.flush()
+
+
 def say(message: str) -> None:
-    print(f"[supervisor] {message}", flush=True)
+    write_line(f"[supervisor] {message}")
 
 
 def wait_healthy(url: str, children: list[Child], deadline: float) -> bool:
