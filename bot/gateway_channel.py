@@ -40,6 +40,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+# imported for its effect: Rasa validates action-server answers with a validator built once
+from bot import fast_action_validation  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
 CHANNELS = ("web", "sms")
