@@ -8,6 +8,7 @@ import logging
 
 import uvicorn
 
+from api.directory_cache import DirectoryCache
 from api.main import create_app, create_internal_app
 from api.settings import get_settings
 from services_directory.db import open_directory
@@ -16,8 +17,10 @@ from services_directory.db import open_directory
 async def serve() -> None:
     settings = get_settings()
     sessions = open_directory(settings.database_url)
-    public = create_app(settings, sessions)
-    internal = create_internal_app(settings, sessions)
+    # one cache for both listeners: a write on the public one empties it for the internal one
+    cache = DirectoryCache(sessions, settings.directory_cache_seconds)
+    public = create_app(settings, sessions, cache)
+    internal = create_internal_app(settings, sessions, cache)
     public_server = uvicorn.Server(
         uvicorn.Config(
             public, host=settings.host, port=settings.port, access_log=False, log_config=None

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from api.conversation import RecentlyForgotten
+from api.directory_cache import DirectoryCache, DirectoryCacheMiddleware
 from api.limits import BodySizeLimit, NewSessionLimit, SlidingWindow
 from api.rasa_client import RasaClient
 from api.routers import chat, directory, health, sms, web
@@ -82,8 +83,20 @@ def _log_requests(app: FastAPI) -> None:
         return response
 
 
+def _directory_cache(
+    app: FastAPI, settings: Settings, sessions: sessionmaker, cache: DirectoryCache | None
+) -> None:
+    """Kept directory answers; added first, so it runs inside the logging and headers."""
+    if cache is None:  # not `cache or ...`: an empty cache is falsy (it has a length)
+        cache = DirectoryCache(sessions, settings.directory_cache_seconds)
+    app.state.directory_cache = cache
+    app.add_middleware(DirectoryCacheMiddleware, cache=cache)
+
+
 def create_app(
-    settings: Settings | None = None, directory_sessions: sessionmaker | None = None
+    settings: Settings | None = None,
+    directory_sessions: sessionmaker | None = None,
+    directory_cache: DirectoryCache | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     sessions = directory_sessions or open_directory(settings.database_url)
@@ -122,6 +135,7 @@ def create_app(
         "ip": SlidingWindow(settings.messages_per_minute_per_ip, 60),
         "new_conversation": NewSessionLimit(settings.new_conversations_per_hour_per_ip, 3600),
     }
+    _directory_cache(app, settings, sessions, directory_cache)
     _secure_headers(app, settings.public_base_url.startswith("https://"))
     _log_requests(app)
     _directory_errors(app)
@@ -135,11 +149,16 @@ def create_app(
     return app
 
 
-def create_internal_app(settings: Settings, directory_sessions: sessionmaker) -> FastAPI:
+def create_internal_app(
+    settings: Settings,
+    directory_sessions: sessionmaker,
+    directory_cache: DirectoryCache | None = None,
+) -> FastAPI:
     """Directory only, for the action server: none of the public limits apply here."""
     app = FastAPI(title="VAWG gateway: internal directory", docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.directory_sessions = directory_sessions
+    _directory_cache(app, settings, directory_sessions, directory_cache)
     _directory_errors(app)
     app.include_router(directory.router)
     return app

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     messages_per_minute_per_ip: int = 60
     new_conversations_per_hour_per_ip: int = 30
 
+    # Directory answers kept in the gateway (api/directory_cache.py): at most this many
+    # seconds and never into the next minute, so `open_now` is never staler than this (and,
+    # hours being whole minutes, not stale at all); edits (API or CLI) are seen at once. 0: off.
+    directory_cache_seconds: float = Field(default=30.0, ge=0, le=60)
+
     # Where the web chat's quick exit sends the browser.
     exit_url: str = "https://www.bbc.co.uk/weather"
 
