@@ -1,0 +1,67 @@
+"""The intent classifier's weights in the layout its prediction reads
+(bot/fast_intent_classifier.py): installed by the gateway channel, the same probabilities."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from scipy.sparse import random as sparse_random
+from sklearn.linear_model import LogisticRegression
+
+import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
+from bot import fast_intent_classifier
+
+MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
+MESSAGES = ["hello", "he's outside with a knife", "who can help me in westminster", "recipe"]
+
+
+def test_the_gateway_channel_installs_it():
+    assert fast_intent_classifier.installed()
+    fast_intent_classifier.install()
+    assert LogisticRegressionClassifier.process.__module__ == "bot.fast_intent_classifier"
+
+
+def test_the_probabilities_are_bit_for_bit_the_same():
+    rng = np.random.default_rng(7)
+    X = sparse_random(300, 2000, density=0.01, format="csr", random_state=7)
+    y = rng.integers(0, 12, size=300)
+    before = LogisticRegression(max_iter=200).fit(X, y)
+    after = copy.deepcopy(before)
+    fast_intent_classifier.prepare(after)
+    assert not before.coef_.flags.f_contiguous and after.coef_.flags.f_contiguous
+    assert after.coef_.T.flags.c_contiguous  # what scipy's sparse product needs: no copy
+    questions = sparse_random(50, 2000, density=0.01, format="csr", random_state=8)
+    assert np.array_equal(before.predict_proba(questions), after.predict_proba(questions))
+    fast_intent_classifier.prepare(after)  # once is enough: a second call changes nothing
+    assert after.coef_.flags.f_contiguous
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+async def test_the_trained_model_answers_as_it_did_before(monkeypatch):
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
+    agent = Agent.load(str(MODEL))
+    prepared = [await agent.parse_message(text) for text in MESSAGES]
+    [component] = [
+        node._component
+        for node in agent.processor.graph_runner._instantiated_nodes.values()
+        if isinstance(getattr(node, "_component", None), LogisticRegressionClassifier)
+    ]
+    assert component.clf.coef_.flags.f_contiguous
+    # the same model as Rasa leaves it: C-ordered weights, copied on every prediction
+    monkeypatch.setattr(fast_intent_classifier, "prepare", lambda classifier: None)
+    component.clf.coef_ = np.ascontiguousarray(component.clf.coef_)
+    unprepared = [await agent.parse_message(text) for text in MESSAGES]
+    assert component.clf.coef_.flags.c_contiguous
+    for before, after in zip(unprepared, prepared, strict=True):
+        assert after["intent"] == before["intent"]
+        assert after["intent_ranking"] == before["intent_ranking"]  # exact floats
