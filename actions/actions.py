@@ -40,15 +40,23 @@ class ActionFindService(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         channel = channel_of(tracker)
+        filters = {
+            "abuse_type": tracker.get_slot("abuse_type"),
+            "borough": tracker.get_slot("borough"),
+            # unless they said otherwise, the person asking is the one who needs help
+            "audience": tracker.get_slot("audience") or "survivor",
+            "language": tracker.get_slot("language"),
+            "limit": 2 if channel == SMS else 3,
+        }
+        eligibility = tracker.get_slot("eligibility")
         try:
-            services = await directory().find_services(
-                abuse_type=tracker.get_slot("abuse_type"),
-                borough=tracker.get_slot("borough"),
-                # unless they said otherwise, the person asking is the one who needs help
-                audience=tracker.get_slot("audience") or "survivor",
-                language=tracker.get_slot("language"),
-                limit=2 if channel == SMS else 3,
-            )
+            services = []
+            if eligibility:
+                # someone who asked about men, LGBT+ people, no recourse... gets the services
+                # for them first; with none listed, the services open to everyone
+                services = await directory().find_services(**filters, eligibility=eligibility)
+            if not services:
+                services = await directory().find_services(**filters)
         except DirectoryUnavailable:
             logger.warning("directory unavailable for action_find_service")
             dispatcher.utter_message(response="utter_safety_fallback")

@@ -26,3 +26,11 @@ def pattern_ids(label: str) -> set[str]:
 @pytest.mark.parametrize("label", sorted(DIRECTORY_VALUES))
 def test_every_pattern_value_is_a_directory_filter_value(label):
     assert pattern_ids(label) - DIRECTORY_VALUES[label] == set()
+
+
+def test_every_eligibility_the_bot_sets_is_a_directory_eligibility():
+    import yaml
+
+    core = yaml.safe_load((PATTERNS.parents[2] / "bot" / "domain" / "core.yml").read_text())
+    values = {m["value"] for m in core["slots"]["eligibility"]["mappings"]}
+    assert values and values <= set(taxonomy.ELIGIBILITY.terms)

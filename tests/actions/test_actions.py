@@ -67,3 +67,23 @@ async def test_emergency_signpost_without_the_directory_still_gives_a_helpline(
     directory.fail = True
     await ActionSignpostEmergency().run(dispatcher, make_tracker(), {})
     assert dispatcher.messages[0]["response"] == "utter_safety_fallback"
+
+
+async def test_a_group_asked_about_gets_its_own_services_first(directory, dispatcher):
+    await ActionFindService().run(dispatcher, make_tracker(eligibility="men"), {})
+    assert directory.calls == [directory.calls[0]] and directory.calls[0]["eligibility"] == "men"
+    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+
+
+async def test_with_nothing_for_the_group_the_search_widens_to_everyone(directory, dispatcher):
+    everyone = directory.services
+    calls = []
+
+    async def only_without_eligibility(**filters):
+        calls.append(filters)
+        return [] if filters.get("eligibility") else everyone
+
+    directory.find_services = only_without_eligibility
+    await ActionFindService().run(dispatcher, make_tracker(eligibility="lgbt_plus"), {})
+    assert [c.get("eligibility") for c in calls] == ["lgbt_plus", None]
+    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
