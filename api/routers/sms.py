@@ -13,6 +13,7 @@ from api.conversation import converse, forget, has_conversation
 from api.deps import SettingsDep
 from api.limits import LIMITED_MESSAGE
 from api.privacy import pseudonym
+from api.settings import Settings
 from api.sms_render import render_sms
 from api.text import clean_user_text
 
@@ -22,7 +23,9 @@ logger = logging.getLogger("api.sms")
 SMS = "sms"
 # Twilio's own opt-out handling answers these; we stay silent (and STOP also forgets).
 OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
-OPT_IN_WORDS = {"START", "YES", "UNSTOP"}
+# YES is also one of Twilio's opt-in words, but here it is nearly always the answer to a
+# question ("Is it safe to talk?"): it reaches the bot unless Twilio flags it (OptOutType).
+OPT_IN_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 
 FORGOTTEN_REPLY = (
@@ -32,8 +35,12 @@ FORGOTTEN_REPLY = (
 # Said once, with the first reply of a conversation: SMS has no quick exit.
 DISCRETION_NOTICE = (
     "Tip: you can delete this thread. Texts can also show on other devices linked to this "
-    "phone and on itemised bills. Text FORGET to clear this chat."
+    "phone and on itemised bills. Text {forget_word} to clear this chat."
 )
+
+
+def discretion_notice(settings: Settings) -> str:
+    return DISCRETION_NOTICE.format(forget_word=settings.sms_forget_word.upper())
 
 
 def twiml(text: str | None) -> Response:
@@ -90,4 +97,4 @@ async def inbound_sms(request: Request, settings: SettingsDep) -> Response:
     replies = await converse(rasa, sender, text or "?", SMS, settings.reply_budget_seconds)
     if request.app.state.recently_forgotten.since(sender, started):  # forgotten while we answered
         await forget(rasa, sender)
-    return twiml(render_sms(replies, DISCRETION_NOTICE if first_turn else None))
+    return twiml(render_sms(replies, discretion_notice(settings) if first_turn else None))

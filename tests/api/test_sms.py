@@ -8,7 +8,7 @@ from twilio.request_validator import RequestValidator
 
 from api.privacy import pseudonym
 from api.rasa_client import Button, Reply
-from api.routers.sms import DISCRETION_NOTICE, FORGOTTEN_REPLY
+from api.routers.sms import DISCRETION_NOTICE, FORGOTTEN_REPLY, discretion_notice
 from api.safety import SAFETY_MESSAGE
 from api.text import is_gsm7, sms_segments
 from tests.api.conftest import TWILIO_TOKEN
@@ -16,6 +16,9 @@ from tests.api.conftest import TWILIO_TOKEN
 URL = "https://chat.example.org/sms"
 PHONE = "+447700900123"
 SENDER = pseudonym("unit-test-key", "sms", PHONE)
+
+
+NOTICE = DISCRETION_NOTICE.format(forget_word="FORGET")  # the default word
 
 
 def form(body: str) -> dict[str, str]:
@@ -50,10 +53,10 @@ def test_signed_sms_reaches_rasa_with_a_pseudonym_and_gets_twiml(client, fake_ra
 
 def test_the_first_reply_says_how_to_stay_discreet_and_only_the_first(client, fake_rasa):
     first = message_of(signed_post(client, form("hello")))
-    assert first.endswith(DISCRETION_NOTICE)
-    assert "delete" in DISCRETION_NOTICE and "other devices" in DISCRETION_NOTICE
+    assert first.endswith(NOTICE)
+    assert "delete" in NOTICE and "other devices" in NOTICE
     second = message_of(signed_post(client, form("what is stalking")))
-    assert DISCRETION_NOTICE not in second
+    assert NOTICE not in second
 
 
 def test_replies_are_gsm7_and_at_most_three_segments(client, fake_rasa):
@@ -66,7 +69,7 @@ def test_replies_are_gsm7_and_at_most_three_segments(client, fake_rasa):
     assert is_gsm7(text)
     assert sms_segments(text) <= 3
     assert text.startswith("\"You're not alone\" - we're here")
-    assert text.endswith(DISCRETION_NOTICE) and "Reply 1 for Find support" in text
+    assert text.endswith(NOTICE) and "Reply 1 for Find support" in text
 
 
 def test_forged_unsigned_and_tampered_requests_get_403(client, fake_rasa):
@@ -136,5 +139,17 @@ def test_after_forget_a_new_conversation_goes_on_normally(client, fake_rasa):
     signed_post(client, form("FORGET"))
     first = message_of(signed_post(client, form("hello again")))
     second = message_of(signed_post(client, form("who can help")))
-    assert first.endswith(DISCRETION_NOTICE) and DISCRETION_NOTICE not in second
+    assert first.endswith(NOTICE) and NOTICE not in second
     assert fake_rasa.forgotten == [SENDER] and SENDER in fake_rasa.known
+
+
+def test_yes_is_an_answer_for_the_bot_unless_twilio_handled_it(client, fake_rasa):
+    signed_post(client, form("YES"))
+    assert [text for _, text, _ in fake_rasa.sent] == ["YES"]
+    assert message_of(signed_post(client, dict(form("YES"), OptOutType="START"))) is None
+    assert len(fake_rasa.sent) == 1
+
+
+def test_the_discretion_notice_names_the_configured_forget_word(settings):
+    settings.sms_forget_word = "clear"
+    assert "Text CLEAR to clear this chat" in discretion_notice(settings)
