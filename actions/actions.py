@@ -73,6 +73,18 @@ class ActionFindService(Action):
         return []
 
 
+# The 24/7 line that fits who is at risk, by the directory's record id (the numbers still come
+# from the directory): someone thinking of ending their life is offered Samaritans' listening
+# line; a child or young person, Childline. Anyone else: the line for the abuse type.
+LINE_FOR_DANGER = {"self_harm": "samaritans"}
+LINE_FOR_AUDIENCE = {"child_young_person": "childline"}
+
+
+def danger_kinds(tracker: Tracker) -> set[str]:
+    entities = tracker.latest_message.get("entities") or []
+    return {e.get("value") for e in entities if e.get("entity") == "danger"}
+
+
 class ActionSignpostEmergency(Action):
     """After the 999 answer: the 24/7 lines from the directory, never typed in here."""
 
@@ -83,12 +95,19 @@ class ActionSignpostEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         channel = channel_of(tracker)
+        audience = tracker.get_slot("audience")
+        wanted = [LINE_FOR_DANGER[k] for k in sorted(danger_kinds(tracker)) if k in LINE_FOR_DANGER]
+        if audience in LINE_FOR_AUDIENCE:
+            wanted.append(LINE_FOR_AUDIENCE[audience])
         try:
             services = await directory().find_services(
                 abuse_type=tracker.get_slot("abuse_type") or "domestic_abuse",
                 open_now=True,
                 limit=5,
             )
+            if wanted:
+                # the fitting lines are not tagged with an abuse type: ask for every open one
+                services = await directory().find_services(open_now=True, limit=50) + services
         except DirectoryUnavailable:
             logger.warning("directory unavailable for action_signpost_emergency")
             dispatcher.utter_message(response="utter_safety_fallback")
@@ -96,9 +115,11 @@ class ActionSignpostEmergency(Action):
         always_open = [
             s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"
         ]
+        fitting = [s for key in wanted for s in always_open if s.record_id == key]
+        always_open = (fitting or always_open)[:1]
         if not always_open:
             dispatcher.utter_message(response="utter_safety_fallback")
             return []
         intro = "When it is safe, you can talk to someone any time:"
-        dispatcher.utter_message(text=render_services(always_open[:1], channel, intro))
+        dispatcher.utter_message(text=render_services(always_open, channel, intro))
         return []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from actions.actions import ActionFindService, ActionSignpostEmergency
 from api.text import is_gsm7
 from tests.actions.conftest import EMERGENCY, HELPLINE, make_tracker
@@ -86,4 +88,42 @@ async def test_with_nothing_for_the_group_the_search_widens_to_everyone(director
     directory.find_services = only_without_eligibility
     await ActionFindService().run(dispatcher, make_tracker(eligibility="lgbt_plus"), {})
     assert [c.get("eligibility") for c in calls] == ["lgbt_plus", None]
+    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+
+
+SAMARITANS = replace(HELPLINE, id="s", record_id="samaritans", name="Samaritans")
+CHILDLINE = replace(HELPLINE, id="c", record_id="childline", name="Childline (NSPCC)")
+
+
+def emergency_tracker(danger: str | None = None, **slots):
+    tracker = make_tracker(**slots)
+    if danger:
+        tracker.latest_message["entities"] = [{"entity": "danger", "value": danger}]
+    return tracker
+
+
+async def test_thoughts_of_suicide_are_offered_samaritans_as_the_24_7_line(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE, SAMARITANS]
+    await ActionSignpostEmergency().run(dispatcher, emergency_tracker("self_harm"), {})
+    assert "Samaritans" in dispatcher.messages[0]["text"]
+    assert "National Domestic Abuse Helpline" not in dispatcher.messages[0]["text"]
+
+
+async def test_a_young_person_in_danger_is_offered_childline(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE, CHILDLINE]
+    tracker = emergency_tracker("threat_to_kill", audience="child_young_person")
+    await ActionSignpostEmergency().run(dispatcher, tracker, {})
+    assert "Childline" in dispatcher.messages[0]["text"]
+
+
+async def test_other_danger_keeps_the_line_for_the_abuse_type(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE, SAMARITANS, CHILDLINE]
+    await ActionSignpostEmergency().run(dispatcher, emergency_tracker("weapon"), {})
+    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+    assert len(directory.calls) == 1
+
+
+async def test_with_the_fitting_line_missing_any_24_7_line_is_given(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE]
+    await ActionSignpostEmergency().run(dispatcher, emergency_tracker("self_harm"), {})
     assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
