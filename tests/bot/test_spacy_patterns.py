@@ -96,6 +96,20 @@ DANGER = [
     ("i'm going to end my life", "self_harm"),
     ("i've taken a lot of pills", "self_harm"),
     ("i don't want to live", "self_harm"),
+    ("i'm tired of living", "self_harm"),
+    ("what's the point of going on", "self_harm"),
+    ("i've been looking up ways to die", "self_harm"),
+    ("i can't take it anymore", "self_harm"),
+    ("i'm on the roof", "self_harm"),
+    ("i'm going to jump", "self_harm"),
+    # someone who is not a partner, and what is happening now
+    ("a stranger is dragging me", "attack_now"),
+    ("there's blood everywhere", "attack_now"),
+    ("it's happening right now", "present_now"),
+    ("a man won't let me leave his flat", "present_now"),
+    ("i'm being held against my will", "present_now"),
+    ("please come quickly", "in_danger"),
+    ("he made me do sexual things tonight", "attack_now"),
 ]
 
 
@@ -147,6 +161,12 @@ def test_danger_patterns_match(nlp, text, kind):
         "i took the kids and left",
         "i want to end it all with him",
         "is it safe to talk",
+        "what's the point of this meeting",
+        "i can't do this homework anymore",
+        "is there no way out of this contract",
+        "the kids are jumping on the bed",
+        "it's happening next week",
+        "come quickly if you want a seat",
     ],
 )
 def test_everyday_idioms_do_not_match(nlp, text):
