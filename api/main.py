@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.conversation import RecentlyForgotten
 from api.directory_cache import DirectoryCache, DirectoryCacheMiddleware
@@ -42,17 +44,34 @@ DOCS_CSP = (
 )
 
 
+class _SecureHeaders:
+    """Adds SECURITY_HEADERS to every response (pure ASGI: no task and stream per request)."""
+
+    def __init__(self, app: ASGIApp, https: bool) -> None:
+        self.app, self.https = app, https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in DOCS_PATHS
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if docs:
+                    headers["Content-Security-Policy"] = DOCS_CSP
+                if self.https:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _secure_headers(app: FastAPI, https: bool) -> None:
-    @app.middleware("http")
-    async def add_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path in DOCS_PATHS:
-            response.headers["Content-Security-Policy"] = DOCS_CSP
-        if https:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+    app.add_middleware(_SecureHeaders, https=https)
 
 
 def _directory_errors(app: FastAPI) -> None:
@@ -64,23 +83,38 @@ def _directory_errors(app: FastAPI) -> None:
         return JSONResponse({"detail": "The services directory is unavailable."}, status_code=503)
 
 
-def _log_requests(app: FastAPI) -> None:
-    """Method, route template, status and time only: no path values, no bodies, no IPs."""
+class _AccessLog:
+    """Method, route template, status and time only: no path values, no bodies, no IPs.
 
-    @app.middleware("http")
-    async def log_request(request: Request, call_next):  # type: ignore[no-untyped-def]
+    Pure ASGI (no task and stream per request); the time is to the start of the response.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "(unmatched)")
-        access_log.info(
-            "%s %s %s %.0fms",
-            request.method,
-            template,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+        answered: list[tuple[int, float]] = []
+
+        async def send_and_note(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answered.append((message["status"], time.perf_counter()))
+            await send(message)
+
+        await self.app(scope, receive, send_and_note)
+        if answered:
+            status, at = answered[0]
+            template = getattr(scope.get("route"), "path", "(unmatched)")
+            access_log.info(
+                "%s %s %s %.0fms", scope["method"], template, status, (at - started) * 1000
+            )
+
+
+def _log_requests(app: FastAPI) -> None:
+    app.add_middleware(_AccessLog)
 
 
 def _directory_cache(
