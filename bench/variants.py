@@ -4,7 +4,14 @@ The benchmark serves each variant through the project's own supervisor
 (scripts/supervise.py, imported and run as is); a variant only swaps the command that starts
 the gateway or the Rasa server for this file, which patches one thing and then runs the
 unchanged entry point (`python -m api`, `rasa run`). Environment-only variants (Redis, Sanic
-workers) need no patch at all. Nothing here is used outside bench/.
+workers, the directory cache turned off) need no patch at all. Nothing here is used outside
+bench/.
+
+Levers that paid are in the code now, not here (issue 7): the gateway's directory cache
+(api/directory_cache.py; `no-directory-cache` serves without it), and in the Rasa process the
+compiled action-response validator, the event-class cache and the classifier's weight layout
+(bot/fast_action_validation.py, bot/event_type_cache.py, bot/fast_intent_classifier.py),
+plus `enable_selective_domain` in bot/endpoints*.yml.
 
     python bench/variants.py supervise NAME          (the supervisor, with NAME's patches)
     python bench/variants.py gateway NAME            (in .venv: the patched gateway)
@@ -21,9 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve()
 REDIS_URL = "redis://127.0.0.1:6379/14"
-# Directory answers kept at most this long: `open_now` may be stale by as much.
-CACHE_SECONDS = 30.0
-CACHE_ENTRIES = 2048
 
 
 @dataclass(frozen=True)
@@ -43,33 +47,14 @@ VARIANTS: dict[str, Variant] = {
         "gateway keeps up to 100 idle connections to Rasa (now 20)",
         gateway=("rasa_pool",),
     ),
-    "directory-cache": Variant(
-        f"gateway caches directory answers for {CACHE_SECONDS:.0f} s, emptied on any write",
-        gateway=("directory_cache",),
+    "no-directory-cache": Variant(
+        "the gateway's directory cache turned off (DIRECTORY_CACHE_SECONDS=0): the before of "
+        "api/directory_cache.py",
+        env={"DIRECTORY_CACHE_SECONDS": "0"},
     ),
     "actions-keepalive": Variant(
         "Rasa calls the action server through one kept-alive session (now one per call)",
         rasa=("actions_keepalive",),
-    ),
-    "fast-action-validation": Variant(
-        "Rasa checks action server answers with one compiled JSON-schema validator (Rasa "
-        "3.6 calls jsonschema.validate, which re-checks the schema itself, on every answer)",
-        rasa=("fast_action_validation",),
-    ),
-    "selective-domain": Variant(
-        "Rasa sends the domain to the action server only for actions that ask for it "
-        "(enable_selective_domain; no action of the project reads the domain)",
-        rasa=("selective_domain",),
-    ),
-    "event-type-cache": Variant(
-        "Rasa looks event classes up by name once (Rasa 3.6 walks every Event subclass for "
-        "each event of each tracker it deserialises)",
-        rasa=("event_type_cache",),
-    ),
-    "combined": Variant(
-        "directory-cache + fast-action-validation + selective-domain together",
-        gateway=("directory_cache",),
-        rasa=("fast_action_validation", "selective_domain"),
     ),
     "redis": Variant("Redis tracker and lock stores, 1 Sanic worker", env={"REDIS_URL": REDIS_URL}),
     "redis-2-workers": Variant(
@@ -123,8 +108,8 @@ def _patch_rasa_pool(server_module) -> None:  # type: ignore[no-untyped-def]
 
     create_app = server_module.create_app
 
-    def patched(settings, sessions):  # type: ignore[no-untyped-def]
-        app = create_app(settings, sessions)
+    def patched(settings, sessions, *more):  # type: ignore[no-untyped-def]
+        app = create_app(settings, sessions, *more)
         client = app.state.rasa._http
         app.state.rasa._http = httpx.AsyncClient(
             base_url=client.base_url,
@@ -135,58 +120,6 @@ def _patch_rasa_pool(server_module) -> None:  # type: ignore[no-untyped-def]
         return app
 
     server_module.create_app = patched
-
-
-class _DirectoryCache:
-    """ASGI: GET /services answers (200 only) kept by path and query, for a short time."""
-
-    def __init__(self, app, store: dict) -> None:  # type: ignore[no-untyped-def]
-        self.app, self.store = app, store
-
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-        import time
-
-        if scope["type"] != "http" or not scope["path"].startswith("/services"):
-            await self.app(scope, receive, send)
-            return
-        if scope["method"] != "GET":
-            self.store.clear()  # a write: every cached answer may be wrong now
-            await self.app(scope, receive, send)
-            return
-        key = (scope["path"], scope["query_string"])
-        hit = self.store.get(key)
-        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-            for message in hit[1]:
-                await send(message)
-            return
-        messages: list = []
-
-        async def keep(message) -> None:  # type: ignore[no-untyped-def]
-            messages.append(message)
-            await send(message)
-
-        await self.app(scope, receive, keep)
-        if messages and messages[0].get("status") == 200:
-            if len(self.store) >= CACHE_ENTRIES:
-                self.store.clear()
-            self.store[key] = (time.monotonic(), messages)
-
-
-def _patch_directory_cache(server_module) -> None:  # type: ignore[no-untyped-def]
-    store: dict = {}  # one cache for both listeners: writes on either empty it
-    create_app, create_internal_app = server_module.create_app, server_module.create_internal_app
-
-    def public(settings, sessions):  # type: ignore[no-untyped-def]
-        app = create_app(settings, sessions)
-        app.add_middleware(_DirectoryCache, store=store)
-        return app
-
-    def internal(settings, sessions):  # type: ignore[no-untyped-def]
-        app = create_internal_app(settings, sessions)
-        app.add_middleware(_DirectoryCache, store=store)
-        return app
-
-    server_module.create_app, server_module.create_internal_app = public, internal
 
 
 def gateway(name: str) -> None:
@@ -226,46 +159,6 @@ def _patch_actions_keepalive() -> None:
         return _Kept(kept)
 
     EndpointConfig.session = session
-
-
-def _patch_fast_action_validation() -> None:
-    import jsonschema
-    from rasa.core.actions.action import RemoteAction
-
-    schema = RemoteAction.action_response_format_spec()
-    validator = jsonschema.validators.validator_for(schema)(schema)
-
-    def validate(self, result):  # type: ignore[no-untyped-def]
-        validator.validate(result)  # raises ValidationError like the original
-        return True
-
-    RemoteAction._validate_action_result = validate
-
-
-def _patch_selective_domain() -> None:
-    """As `enable_selective_domain: true` under action_endpoint in bot/endpoints.yml."""
-    from rasa.core.actions.action import RemoteAction
-
-    RemoteAction._is_selective_domain_enabled = lambda self: True
-
-
-def _patch_event_type_cache() -> None:
-    from rasa.shared.core.events import Event
-
-    original = Event.resolve_by_type
-    found: dict = {}
-
-    def resolve_by_type(type_name, default=None):  # type: ignore[no-untyped-def]
-        if type_name not in found:
-            try:
-                found[type_name] = original(type_name)
-            except ValueError:
-                if default is None:
-                    raise
-                return default
-        return found[type_name]
-
-    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 def rasa(name: str, args: list[str]) -> None:
