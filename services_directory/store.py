@@ -1,4 +1,9 @@
-"""Move records in and out of the database; every write leaves an audit entry."""
+"""Move records in and out of the database; every write leaves an audit entry.
+
+The audit entry is also the directory's version: the gateway's cache of directory answers
+(api/directory_cache.py) keys them on the audit log's row count and latest id, so a write
+that left no entry would be seen by the bot only when the cache expires (30 s at most).
+"""
 
 from __future__ import annotations
 
