@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory_client import DirectoryClient, DirectoryUnavailable
+from actions.directory_client import DirectoryClient, DirectoryUnavailable, ServiceSummary
 from actions.rendering import SMS, render_services
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,11 @@ def danger_kinds(tracker: Tracker) -> set[str]:
     return {e.get("value") for e in entities if e.get("entity") == "danger"}
 
 
+def _phoned_24_7(services: list[ServiceSummary]) -> list[ServiceSummary]:
+    """The lines open day and night that have a phone number other than 999."""
+    return [s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"]
+
+
 class ActionSignpostEmergency(Action):
     """After the 999 answer: the 24/7 lines from the directory, never typed in here."""
 
@@ -100,26 +105,26 @@ class ActionSignpostEmergency(Action):
         if audience in LINE_FOR_AUDIENCE:
             wanted.append(LINE_FOR_AUDIENCE[audience])
         try:
-            services = await directory().find_services(
-                abuse_type=tracker.get_slot("abuse_type") or "domestic_abuse",
-                open_now=True,
-                limit=5,
-            )
+            line = []
             if wanted:
                 # the fitting lines are not tagged with an abuse type: ask for every open one
-                services = await directory().find_services(open_now=True, limit=50) + services
+                every_open = _phoned_24_7(await directory().find_services(open_now=True, limit=50))
+                line = [s for key in wanted for s in every_open if s.record_id == key][:1]
+            if not line:
+                line = _phoned_24_7(
+                    await directory().find_services(
+                        abuse_type=tracker.get_slot("abuse_type") or "domestic_abuse",
+                        open_now=True,
+                        limit=5,
+                    )
+                )[:1]
         except DirectoryUnavailable:
             logger.warning("directory unavailable for action_signpost_emergency")
             dispatcher.utter_message(response="utter_safety_fallback")
             return []
-        always_open = [
-            s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"
-        ]
-        fitting = [s for key in wanted for s in always_open if s.record_id == key]
-        always_open = (fitting or always_open)[:1]
-        if not always_open:
+        if not line:
             dispatcher.utter_message(response="utter_safety_fallback")
             return []
         intro = "When it is safe, you can talk to someone any time:"
-        dispatcher.utter_message(text=render_services(always_open, channel, intro))
+        dispatcher.utter_message(text=render_services(line, channel, intro))
         return []

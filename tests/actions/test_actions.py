@@ -107,6 +107,7 @@ async def test_thoughts_of_suicide_are_offered_samaritans_as_the_24_7_line(direc
     await ActionSignpostEmergency().run(dispatcher, emergency_tracker("self_harm"), {})
     assert "Samaritans" in dispatcher.messages[0]["text"]
     assert "National Domestic Abuse Helpline" not in dispatcher.messages[0]["text"]
+    assert len(directory.calls) == 1  # the fitting line found: no second query
 
 
 async def test_a_young_person_in_danger_is_offered_childline(directory, dispatcher):
