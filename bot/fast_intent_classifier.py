@@ -13,6 +13,14 @@ them in the same order, so the probabilities are bit-for-bit the ones Rasa compu
 (tests/bot/test_fast_intent_classifier.py checks it on the trained model). Nothing is
 retrained and nothing on disk changes.
 
+Second, the message's row of features. Rasa's `_create_X` asks the message for its combined
+sparse features, which joins both the sentence features it uses and the per-token sequence
+features it throws away (each deep-copied first): 3.5 ms of the classifier's 4.5 ms per
+message under load, most of it scipy's overhead for one-row matrices. `_create_X` here
+writes the row from the sentence features alone, in the same order, so the matrix is entry
+for entry the one Rasa built. Messages with dense features (none in config.yml) go to Rasa's
+own `_create_X`.
+
 Installed when the gateway channel is imported (bot/gateway_channel.py), like
 bot/fast_action_validation.py.
 """
@@ -22,9 +30,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 
 _ORIGINAL = LogisticRegressionClassifier.process
+_ORIGINAL_CREATE_X = LogisticRegressionClassifier._create_X
 
 
 def prepare(classifier: Any) -> None:
@@ -39,13 +50,56 @@ def _process(self: LogisticRegressionClassifier, messages: list[Any]) -> list[An
     return _ORIGINAL(self, messages)
 
 
+def _create_X(self: LogisticRegressionClassifier, messages: list[Any]) -> Any:
+    """As Rasa 3.6's `_create_X` for sparse-only features, without the sequence features.
+
+    Rasa stacks each message's sentence features side by side (scipy `hstack`), adds an
+    empty dense block, and stacks the rows. Here the CSR arrays are written directly: each
+    block's entries in its own order, its columns shifted by the widths before it, values
+    as float64 (what the empty dense block made them). tests/bot/test_fast_intent_classifier.py
+    checks the result is entry for entry Rasa's.
+    """
+    data, columns, row_ends, width = [], [], [0], None
+    for message in messages:
+        sentence = [
+            f.features
+            for f in message.features
+            if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE
+        ]
+        if not sentence or not all(scipy.sparse.issparse(block) for block in sentence):
+            return _ORIGINAL_CREATE_X(self, messages)
+        offset = entries = 0
+        for block in sentence:
+            block = block.tocoo()
+            data.append(block.data)
+            columns.append(block.col + offset)
+            offset += block.shape[1]
+            entries += block.nnz
+        if width not in (None, offset):
+            return _ORIGINAL_CREATE_X(self, messages)
+        width = offset
+        row_ends.append(row_ends[-1] + entries)
+    return scipy.sparse.csr_matrix(
+        (
+            np.concatenate(data).astype(np.float64),
+            np.concatenate(columns).astype(np.int32),
+            np.array(row_ends, dtype=np.int32),
+        ),
+        shape=(len(messages), width),
+    )
+
+
 def install() -> None:
     """Idempotent: wraps LogisticRegressionClassifier.process once per process."""
     LogisticRegressionClassifier.process = _process  # type: ignore[method-assign]
+    LogisticRegressionClassifier._create_X = _create_X  # type: ignore[method-assign]
 
 
 def installed() -> bool:
-    return LogisticRegressionClassifier.process is _process
+    return (
+        LogisticRegressionClassifier.process is _process
+        and LogisticRegressionClassifier._create_X is _create_X
+    )
 
 
 install()

@@ -42,7 +42,13 @@ from sanic.response import HTTPResponse
 
 # imported for their effect, in every Rasa process that serves the bot: per-message work of
 # Rasa's done once instead (each module says what it patches, why, and what it measured)
-from bot import event_type_cache, fast_action_validation, fast_intent_classifier  # noqa: F401
+from bot import (  # noqa: F401
+    domain_empty_check,
+    event_type_cache,
+    fast_action_validation,
+    fast_intent_classifier,
+    sequential_graph_runner,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -65,3 +65,33 @@ async def test_the_trained_model_answers_as_it_did_before(monkeypatch):
     for before, after in zip(unprepared, prepared, strict=True):
         assert after["intent"] == before["intent"]
         assert after["intent_ranking"] == before["intent_ranking"]  # exact floats
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+async def test_the_feature_row_is_entry_for_entry_rasas():
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(MODEL))
+    runner = agent.processor.graph_runner
+    [(name, component)] = [
+        (name, node._component)
+        for name, node in runner._instantiated_nodes.items()
+        if isinstance(getattr(node, "_component", None), LogisticRegressionClassifier)
+    ]
+    texts = MESSAGES + ["ok", "my ex keeps texting me 50 times a day, is that stalking?"]
+    messages = [
+        runner.run(inputs={"__message__": [UserMessage(text)]}, targets=[name])[name][0]
+        for text in texts
+    ]
+    assert LogisticRegressionClassifier._create_X is fast_intent_classifier._create_X
+    ours = component._create_X(messages).tocsr()
+    rasas = fast_intent_classifier._ORIGINAL_CREATE_X(component, messages).tocsr()
+    assert ours.shape == rasas.shape and ours.dtype == rasas.dtype
+    for got, want in ((ours.indptr, rasas.indptr), (ours.indices, rasas.indices)):
+        assert np.array_equal(got, want)
+    assert np.array_equal(ours.data, rasas.data)  # same entries in the same order
+    assert np.array_equal(component.clf.predict_proba(ours), component.clf.predict_proba(rasas))
