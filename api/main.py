@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import MutableHeaders
@@ -25,6 +26,17 @@ from services_directory.db import open_directory
 access_log = logging.getLogger("api.access")
 
 # On every response; the web page sets its own, stricter, page policy first.
+# FastAPI's own OpenTelemetry, all of it off: its spans and logs can carry request bodies and
+# exception messages (a survivor's words), and an environment variable or a tracing package
+# installed later would otherwise be enough to send them somewhere.
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -154,6 +166,7 @@ def create_app(
         title="VAWG support and signposting gateway",
         summary="Web chat, SMS webhook and services directory (Open Referral UK 3.0 shaped)",
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
     )
     app.state.settings = settings
     app.state.directory_sessions = sessions
@@ -189,7 +202,12 @@ def create_internal_app(
     directory_cache: DirectoryCache | None = None,
 ) -> FastAPI:
     """Directory only, for the action server: none of the public limits apply here."""
-    app = FastAPI(title="VAWG gateway: internal directory", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="VAWG gateway: internal directory",
+        docs_url=None,
+        redoc_url=None,
+        telemetry=NO_TELEMETRY,
+    )
     app.state.settings = settings
     app.state.directory_sessions = directory_sessions
     _directory_cache(app, settings, directory_sessions, directory_cache)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 
+from api.main import create_app
 from api.privacy import pseudonym
 from api.rasa_client import Button, Reply
 from api.safety import SAFETY_MESSAGE
@@ -79,3 +80,26 @@ def test_a_conversation_started_after_a_forget_is_kept(client, fake_rasa):
     client.delete(f"/api/chat/{SESSION}")
     client.post("/api/chat", json={"session": SESSION, "message": "hi"})
     assert fake_rasa.forgotten == [sender] and sender in fake_rasa.known
+
+
+def test_fastapis_own_telemetry_is_off_even_when_the_environment_asks(monkeypatch, settings):
+    # FastAPI's OpenTelemetry can carry request bodies and exception messages
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    from opentelemetry import trace
+    from opentelemetry.trace import NoOpTracerProvider
+
+    class SomeVendorsProvider(NoOpTracerProvider):  # not one of the "unconfigured" kinds
+        pass
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from api.main import create_internal_app
+
+    sessions = sessionmaker(create_engine("sqlite://"))
+    for app in (create_app(settings, sessions), create_internal_app(settings, sessions)):
+        config = app._telemetry
+        assert not any(config[k] for k in ("tracing", "metrics", "logs", "operation_spans"))
+        assert config["auto_configure"] is False
+        # even with a tracing provider configured in the process, nothing is traced
+        monkeypatch.setattr(trace, "get_tracer_provider", lambda: SomeVendorsProvider())
+        assert not app._native_telemetry.enabled()
