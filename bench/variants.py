@@ -43,10 +43,6 @@ VARIANTS: dict[str, Variant] = {
         "gateway on asyncio + h11 instead of uvloop + httptools (uvicorn[standard]'s auto)",
         gateway=("asyncio_h11",),
     ),
-    "rasa-pool": Variant(
-        "gateway keeps up to 100 idle connections to Rasa (now 20)",
-        gateway=("rasa_pool",),
-    ),
     "no-directory-cache": Variant(
         "the gateway's directory cache turned off (DIRECTORY_CACHE_SECONDS=0): the before of "
         "api/directory_cache.py",
@@ -101,25 +97,6 @@ def _patch_asyncio_h11(server_module) -> None:  # type: ignore[no-untyped-def]
 
     config = server_module.uvicorn.Config
     server_module.uvicorn.Config = functools.partial(config, loop="asyncio", http="h11")
-
-
-def _patch_rasa_pool(server_module) -> None:  # type: ignore[no-untyped-def]
-    import httpx
-
-    create_app = server_module.create_app
-
-    def patched(settings, sessions, *more):  # type: ignore[no-untyped-def]
-        app = create_app(settings, sessions, *more)
-        client = app.state.rasa._http
-        app.state.rasa._http = httpx.AsyncClient(
-            base_url=client.base_url,
-            timeout=client.timeout,
-            headers=client.headers,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
-        )
-        return app
-
-    server_module.create_app = patched
 
 
 def gateway(name: str) -> None:
