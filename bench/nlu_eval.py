@@ -5,10 +5,13 @@
 
 1. External set (bench/data/external_utterances.yaml, written by outsiders, never trained on):
    loads the trained model in process and parses every utterance through the whole NLU
-   pipeline the bot runs: DIET, the danger patterns (PatternEntities) and the
-   FallbackClassifier. The set's generic intent names are mapped to the bot's intents below.
-   Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope items were
-   answered as an emergency. Only figures are written, never the utterances.
+   pipeline the bot runs: the intent classifier, the danger patterns (PatternEntities) and
+   the FallbackClassifier. The set's generic intent names are mapped to the bot's intents
+   below. Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope
+   items were answered as an emergency. Only figures are written, never the utterances.
+   The same for the development set (bench/data/dev_utterances.yaml: written for the
+   project without sight of the training data, never trained on), on its items that are
+   not also training examples.
 2. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
    without the FallbackClassifier, as in RasaHQ/rasa-demo). Takes a few minutes: --skip-cv.
 
@@ -24,6 +27,7 @@ import json
 import logging
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -38,6 +42,7 @@ import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = ROOT / "bench" / "data" / "external_utterances.yaml"
+DEVELOPMENT = ROOT / "bench" / "data" / "dev_utterances.yaml"
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
 REPORT = ROOT / "docs" / "nlu-evaluation.md"
 CV_CONFIG = ROOT / "config_nlu_testing.yml"
@@ -100,12 +105,26 @@ def generic_of(bot_intent: str | None) -> str:
     return BOT_TO_GENERIC.get(bot_intent or "", OTHER)
 
 
-def load_external() -> list[dict]:
-    items = yaml.safe_load(EXTERNAL.read_text(encoding="utf-8"))
+def load_set(path: Path) -> list[dict]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
     unknown = {i["expected_intent"] for i in items} - set(GENERIC_TO_BOT)
     if unknown:
-        raise SystemExit(f"external set uses intents the mapping lacks: {sorted(unknown)}")
+        raise SystemExit(f"{path.name} uses intents the mapping lacks: {sorted(unknown)}")
     return items
+
+
+def normalise(text: str) -> str:
+    """As tests/bot/test_nlu_data.py compares texts: lower case, letters, digits, spaces."""
+    return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text.lower()))
+
+
+def training_texts() -> set[str]:
+    texts: set[str] = set()
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                texts.add(normalise(re.sub(r"^\s*- ", "", line)))
+    return texts
 
 
 async def parse_all(model: Path, texts: list[str]) -> tuple[list[dict], float]:
@@ -148,7 +167,25 @@ def scores(expected: list[str], predicted: list[str]) -> dict:
 
 
 def evaluate_external(model: Path) -> dict:
-    items = load_external()
+    return evaluate_set(model, load_set(EXTERNAL))
+
+
+def evaluate_development(model: Path) -> dict:
+    """The development set, less the items that equal a training example.
+
+    It was written without sight of the training data, so its short everyday items ("hi",
+    "thanks") can match training examples written independently; those are left out and
+    counted, so the figures are on unseen text only.
+    """
+    items = load_set(DEVELOPMENT)
+    trained = training_texts()
+    unseen = [i for i in items if normalise(i["text"]) not in trained]
+    result = evaluate_set(model, unseen)
+    result["left_out_as_in_training_data"] = len(items) - len(unseen)
+    return result
+
+
+def evaluate_set(model: Path, items: list[dict]) -> dict:
     parsed, seconds_per_parse = asyncio.run(parse_all(model, [i["text"] for i in items]))
     expected = [i["expected_intent"] for i in items]
     bot_intents = [(p.get("intent") or {}).get("name") for p in parsed]
@@ -258,31 +295,25 @@ def write_report(result: dict) -> None:
         "intent classifier, the danger patterns (either layer can declare an emergency) and the "
         "low-confidence fallback.",
         "",
-        "| measure | result | target |",
-        "|---|---|---|",
-        f"| intent accuracy | {ext['accuracy']:.1%} | at least 90%{_met(ext['accuracy'] >= 0.9)} |",
-        f"| macro-F1 over the set's intents | {ext['macro_f1']:.3f} | |",
-        f"| emergency recall | {_pct(ext['emergency']['recall'])} "
-        f"({ext['emergency']['items']} items) | 100%{_met(ext['emergency']['recall'] == 1)} |",
-        f"| out-of-scope items answered as an emergency | "
-        f"{ext['out_of_scope_answered_as_emergency']} "
-        f"| 0{_met(ext['out_of_scope_answered_as_emergency'] == 0)} |",
-        f"| any non-emergency item answered as an emergency | "
-        f"{ext['answered_as_emergency_wrongly']} | |",
-        f"| answered with the low-confidence fallback | {ext['low_confidence_fallbacks']} | |",
-        f"| mean parse time | {ext['parse_ms_mean']} ms | |",
-        "",
-        f"Emergencies caught: {ext['emergency']['caught_by_model']} by the model, "
-        f"{ext['emergency']['caught_by_patterns']} by the danger patterns (some by both).",
-        "",
-        "| generic intent | items | precision | recall | F1 |",
-        "|---|---|---|---|---|",
     ]
-    for label, v in ext["per_label"].items():
-        lines.append(
-            f"| {label} | {v['support']} | {v['precision']:.2f} | {v['recall']:.2f} "
-            f"| {v['f1']:.2f} |"
-        )
+    lines += _set_lines(ext, targets=True)
+    dev = result.get("development")
+    if dev:
+        lines += [
+            "",
+            "## Development set",
+            "",
+            f"{dev['items'] + dev['left_out_as_in_training_data']} utterances written for the "
+            "project on 2026-11-27 by an engineer who had not seen the training data, the "
+            "danger patterns or the external set (`bench/data/dev_utterances.yaml`). Like the "
+            "external set it is never trained on; it is larger, and it has more emergencies "
+            "and violent idioms, so it shows what the external set's 9 emergencies cannot. "
+            f"{dev['left_out_as_in_training_data']} of its items (short everyday phrases such "
+            "as greetings) equal a training example written independently and are left out: "
+            f"the figures are on the other {dev['items']}.",
+            "",
+        ]
+        lines += _set_lines(dev, targets=False)
     lines += [
         "",
         "How the set's generic intents map to the bot's (in `bench/nlu_eval.py`, decided from "
@@ -369,6 +400,43 @@ NOTES = [
 ]
 
 
+def _set_lines(figures: dict, targets: bool) -> list[str]:
+    """The measures and the per-label table of one held-out set."""
+
+    def target(text: str, ok: bool) -> str:
+        return f"{text}{_met(ok)}" if targets else ""
+
+    lines = [
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| intent accuracy | {figures['accuracy']:.1%} | "
+        f"{target('at least 90%', figures['accuracy'] >= 0.9)} |",
+        f"| macro-F1 over the set's intents | {figures['macro_f1']:.3f} | |",
+        f"| emergency recall | {_pct(figures['emergency']['recall'])} "
+        f"({figures['emergency']['items']} items) | "
+        f"{target('100%', figures['emergency']['recall'] == 1)} |",
+        f"| out-of-scope items answered as an emergency | "
+        f"{figures['out_of_scope_answered_as_emergency']} "
+        f"| {target('0', figures['out_of_scope_answered_as_emergency'] == 0)} |",
+        f"| any non-emergency item answered as an emergency | "
+        f"{figures['answered_as_emergency_wrongly']} | |",
+        f"| answered with the low-confidence fallback | {figures['low_confidence_fallbacks']} | |",
+        f"| mean parse time | {figures['parse_ms_mean']} ms | |",
+        "",
+        f"Emergencies caught: {figures['emergency']['caught_by_model']} by the model, "
+        f"{figures['emergency']['caught_by_patterns']} by the danger patterns (some by both).",
+        "",
+        "| generic intent | items | precision | recall | F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for label, v in figures["per_label"].items():
+        lines.append(
+            f"| {label} | {v['support']} | {v['precision']:.2f} | {v['recall']:.2f} "
+            f"| {v['f1']:.2f} |"
+        )
+    return lines
+
+
 def _met(ok: bool) -> str:
     return " (met)" if ok else " (not met)"
 
@@ -396,6 +464,7 @@ def main() -> None:
             args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model
         ),
         "external": evaluate_external(args.model),
+        "development": evaluate_development(args.model),
     }
     if not args.skip_cv:
         result["cross_validation"] = cross_validate()
@@ -407,6 +476,12 @@ def main() -> None:
         f"external set: accuracy {ext['accuracy']:.1%}, macro-F1 {ext['macro_f1']:.3f}, "
         f"emergency recall {_pct(ext['emergency']['recall'])}, "
         f"out-of-scope answered as emergency {ext['out_of_scope_answered_as_emergency']}"
+    )
+    dev = result["development"]
+    print(
+        f"development set: accuracy {dev['accuracy']:.1%}, macro-F1 {dev['macro_f1']:.3f}, "
+        f"emergency recall {_pct(dev['emergency']['recall'])} of {dev['emergency']['items']}, "
+        f"out-of-scope answered as emergency {dev['out_of_scope_answered_as_emergency']}"
     )
     if "cross_validation" in result:
         cv = result["cross_validation"]
