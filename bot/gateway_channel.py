@@ -43,6 +43,7 @@ from sanic.response import HTTPResponse
 # imported for their effect, in every Rasa process that serves the bot: per-message work of
 # Rasa's done once instead (each module says what it patches, why, and what it measured)
 from bot import (  # noqa: F401
+    action_server_session,
     domain_empty_check,
     event_type_cache,
     fast_action_validation,
