@@ -45,6 +45,21 @@ EXTRACTOR = "PatternEntities"
     is_trainable=False,
 )
 class PatternEntities(GraphComponent):
+    """Pattern entities, and two ways to an emergency besides the model's top intent.
+
+    `emergency_threshold` (config.yml): the intent is also `emergency` when the classifier
+    gives `emergency` at least this probability, even if another intent ranks higher. Missing
+    danger costs far more than a needless 999 answer, so the model's doubt is resolved
+    towards safety; the value was chosen on the development set (docs/nlu-evaluation.md).
+    """
+
+    def __init__(self, emergency_threshold: float | None = None) -> None:
+        self.emergency_threshold = emergency_threshold
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"emergency_threshold": None}
+
     @classmethod
     def create(
         cls,
@@ -53,7 +68,7 @@ class PatternEntities(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> PatternEntities:
-        return cls()
+        return cls(config.get("emergency_threshold"))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -64,12 +79,23 @@ class PatternEntities(GraphComponent):
             if doc is None:
                 continue
             found = [_entity(ent) for ent in doc.ents if ent.label_ != GUARD_LABEL]
-            if not found:
-                continue
-            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+            if found:
+                message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
             if any(e["entity"] == DANGER_LABEL for e in found):
-                _override_intent(message)
+                _override_intent(message, "danger_rule_overrode")
+            elif self._model_doubts_danger(message):
+                _override_intent(message, "emergency_below_top")
         return messages
+
+    def _model_doubts_danger(self, message: Message) -> bool:
+        """The classifier ranks `emergency` below another intent but above the threshold."""
+        intent = message.get(INTENT) or {}
+        if self.emergency_threshold is None or intent.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
+            return False
+        for ranked in message.get(INTENT_RANKING_KEY) or []:
+            if ranked.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
+                return ranked.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.emergency_threshold
+        return False
 
 
 def _entity(ent: Any) -> dict[str, Any]:
@@ -83,7 +109,8 @@ def _entity(ent: Any) -> dict[str, Any]:
     }
 
 
-def _override_intent(message: Message) -> None:
+def _override_intent(message: Message, reason: str) -> None:
+    """Makes `emergency` the intent, first in the ranking, and keeps what it replaced."""
     previous: dict[str, Any] | None = message.get(INTENT)
     emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, emergency, add_to_output=True)
@@ -95,4 +122,4 @@ def _override_intent(message: Message) -> None:
     message.set(INTENT_RANKING_KEY, [emergency] + ranking, add_to_output=True)
     if previous and previous.get(INTENT_NAME_KEY) != EMERGENCY_INTENT:
         # kept for evaluation: which layer caught it
-        message.set("danger_rule_overrode", previous.get(INTENT_NAME_KEY), add_to_output=True)
+        message.set(reason, previous.get(INTENT_NAME_KEY), add_to_output=True)

@@ -1,0 +1,66 @@
+"""The emergency threshold of bot/pattern_entities.py: the classifier's doubt about danger is
+resolved towards safety, and nothing else changes."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+import yaml
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.pattern_entities import PatternEntities
+from tests.bot.test_nlu_data import ROOT
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_vawg_patterns")
+
+
+def parse(nlp, component: PatternEntities, text: str, ranking: dict[str, float]) -> dict:
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    ranked = [{"name": n, "confidence": c} for n, c in sorted(ranking.items(), key=lambda x: -x[1])]
+    message.set(INTENT, ranked[0])
+    message.set(INTENT_RANKING_KEY, ranked)
+    component.process([message])
+    return message.as_dict(only_output_properties=False)
+
+
+def test_emergency_wins_when_the_model_gives_it_the_threshold(nlp):
+    component = PatternEntities(emergency_threshold=0.2)
+    parsed = parse(nlp, component, "i need you now", {"affirm": 0.5, "emergency": 0.21})
+    assert parsed["intent"] == {"name": "emergency", "confidence": 1.0}
+    assert parsed[INTENT_RANKING_KEY][0]["name"] == "emergency"
+    assert [r["name"] for r in parsed[INTENT_RANKING_KEY]].count("emergency") == 1
+    assert parsed["emergency_below_top"] == "affirm"
+    assert "danger_rule_overrode" not in parsed
+
+
+@pytest.mark.parametrize(
+    ("threshold", "ranking"),
+    [
+        (0.2, {"affirm": 0.6, "emergency": 0.19}),  # below the threshold
+        (None, {"affirm": 0.5, "emergency": 0.45}),  # no threshold configured
+        (0.2, {"affirm": 0.6, "greet": 0.3}),  # no emergency in the ranking
+    ],
+)
+def test_otherwise_the_models_intent_stands(nlp, threshold, ranking):
+    parsed = parse(nlp, PatternEntities(threshold), "yes please", ranking)
+    assert parsed["intent"]["name"] == "affirm"
+    assert parsed["intent"]["confidence"] == ranking["affirm"]
+
+
+def test_a_top_emergency_keeps_the_models_confidence(nlp):
+    parsed = parse(nlp, PatternEntities(0.2), "hmm", {"emergency": 0.55, "affirm": 0.3})
+    assert parsed["intent"] == {"name": "emergency", "confidence": 0.55}
+    assert "emergency_below_top" not in parsed
+
+
+def test_the_bot_runs_with_the_threshold_in_both_configs():
+    for name in ("config.yml", "config_nlu_testing.yml"):
+        pipeline = yaml.safe_load((ROOT / name).read_text())["pipeline"]
+        [entry] = [c for c in pipeline if c["name"].endswith("PatternEntities")]
+        assert entry["emergency_threshold"] == 0.2
