@@ -397,6 +397,36 @@ NOTES = [
     "copy). 47 examples written during development that contained an external item almost "
     "word for word were removed again, so the figures above are not helped by near-copies.",
     "",
+    "## What changed on 2026-11-27, and how it was decided",
+    "",
+    "- **A development set** (`bench/data/dev_utterances.yaml`, 581 items, 124 emergencies) was "
+    "written first, by an engineer who saw neither the training data nor the patterns nor the "
+    "external set. The engineers who then added data and patterns never saw it; they worked "
+    "from probe sets of their own, half of each kept back and only counted. Decisions below "
+    "were made on the development set; the external set was run once at the end.",
+    "- **Training data:** 3,686 -> 4,330 examples (about 590 for greetings, goodbyes, thanks, "
+    "chitchat, quick exit, out of scope, abuse types, 'is this abuse?' and finding services; "
+    "47 emergencies; 7 'safe to talk'). On the writers' own kept-back probes: general intents "
+    "128 -> 129 of 144 (little gain), danger 62 -> 64 of 69 with no more false alarms. 12 new "
+    "examples equal to external items were deleted (the unit test found them), and a script "
+    "then removed 5 more that nearly copied one (counts only).",
+    "- **Danger patterns:** 594 -> 662 lines (texting spellings, intruders and being found, "
+    "suffocation, more threat wordings, overdose with a quantity, hearing him approach), and "
+    "guards for everyday sentences that had matched (a paper cut, 'die my hair', the next room "
+    "watching football, hiding from the boss, and others), each with tests.",
+    "- **Emergency threshold** (`emergency_threshold: 0.2` in config.yml): the intent is "
+    "emergency when the classifier gives it at least 0.2, even if another intent ranks higher. "
+    "On the development set (model before the last pattern changes): "
+    "top intent only 103/122 emergencies caught with 7 false alarms of 346 (4 out of scope); "
+    "0.3: 105, 11 (6); **0.2: 112, 15 (6)**; 0.1: 113, 17 (6); 0.05: 117, 29 (12). Accuracy "
+    "rose from 85.7% to 86.3% at 0.2. A missed emergency costs far more than a needless 999 "
+    "answer, so 0.2 was taken. On the external set it caught none of the two emergencies "
+    "still missed, and two more non-emergency items (one out of scope) were answered as "
+    "emergencies; it is kept, because the decision was made on the 13 times larger set of "
+    "emergencies, not on these nine.",
+    "- **Low-confidence threshold** checked again on the development set: 0.15 to 0.4 all "
+    "within 0.7 points of accuracy and the same emergency recall; kept at 0.3.",
+    "",
 ]
 
 
@@ -423,7 +453,8 @@ def _set_lines(figures: dict, targets: bool) -> list[str]:
         f"| answered with the low-confidence fallback | {figures['low_confidence_fallbacks']} | |",
         f"| mean parse time | {figures['parse_ms_mean']} ms | |",
         "",
-        f"Emergencies caught: {figures['emergency']['caught_by_model']} by the model, "
+        f"Emergencies caught: {figures['emergency']['caught_by_model']} by the model (its top "
+        "intent, or emergency at the threshold or above), "
         f"{figures['emergency']['caught_by_patterns']} by the danger patterns (some by both).",
         "",
         "| generic intent | items | precision | recall | F1 |",
