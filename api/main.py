@@ -25,7 +25,6 @@ from services_directory.db import open_directory
 
 access_log = logging.getLogger("api.access")
 
-# On every response; the web page sets its own, stricter, page policy first.
 # FastAPI's own OpenTelemetry, all of it off: its spans and logs can carry request bodies and
 # exception messages (a survivor's words), and an environment variable or a tracing package
 # installed later would otherwise be enough to send them somewhere.
@@ -37,6 +36,7 @@ NO_TELEMETRY: TelemetryConfig = {
     "auto_configure": False,
 }
 
+# On every response; the web page sets its own, stricter, page policy first.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
