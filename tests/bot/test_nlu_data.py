@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.nlu_eval import GENERIC_TO_BOT, load_set, normalise
+
 ROOT = Path(__file__).resolve().parents[2]
 MIN_EXAMPLES = 20
 NOT_TRAINED = {"nlu_fallback"}  # set by the FallbackClassifier, never trained
@@ -30,10 +32,6 @@ def domain_intents() -> set[str]:
     for path in (ROOT / "bot" / "domain").glob("*.yml"):
         intents |= set(yaml.safe_load(path.read_text()).get("intents") or [])
     return intents
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text.lower()))
 
 
 @pytest.mark.parametrize("intent", sorted(domain_intents() - NOT_TRAINED))
@@ -72,3 +70,10 @@ def test_the_cross_validation_config_is_the_bots_pipeline_without_the_fallback()
     testing = yaml.safe_load((ROOT / "config_nlu_testing.yml").read_text())
     expected = [c for c in config["pipeline"] if c["name"] != "FallbackClassifier"]
     assert testing["pipeline"] == expected
+
+
+@pytest.mark.parametrize("held_out_set", ["external_utterances.yaml", "dev_utterances.yaml"])
+def test_the_held_out_sets_use_labels_the_evaluation_maps(held_out_set):
+    items = load_set(ROOT / "bench" / "data" / held_out_set)  # refuses unknown labels
+    assert {item["expected_intent"] for item in items} <= set(GENERIC_TO_BOT)
+    assert "emergency" in {item["expected_intent"] for item in items}
