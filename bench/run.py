@@ -166,7 +166,7 @@ def serve(model: Model, levels: list[int], seconds: float, warmup: float, workdi
     """Starts the stack with this model, measures cold start, then each concurrency level."""
     variant = VARIANTS[model.variant] if model.variant else None
     supervisor = None
-    if variant and (variant.gateway or variant.rasa):
+    if variant and variant.gateway:
         supervisor = [sys.executable, str(ROOT / "bench" / "variants.py"), "supervise"]
         supervisor.append(model.variant or "")
     log(f"{model.label}: starting the stack")

@@ -2,20 +2,19 @@
 
 The benchmark serves each variant through the project's own supervisor
 (scripts/supervise.py, imported and run as is); a variant only swaps the command that starts
-the gateway or the Rasa server for this file, which patches one thing and then runs the
-unchanged entry point (`python -m api`, `rasa run`). Environment-only variants (Redis, Sanic
-workers, the directory cache turned off) need no patch at all. Nothing here is used outside
-bench/.
+the gateway for this file, which patches one thing and then runs the unchanged entry point
+(`python -m api`). Environment-only variants (Redis, Sanic workers, the directory cache
+turned off) need no patch at all. Nothing here is used outside bench/.
 
 Levers that paid are in the code now, not here (issue 7): the gateway's directory cache
 (api/directory_cache.py; `no-directory-cache` serves without it), and in the Rasa process the
 compiled action-response validator, the event-class cache and the classifier's weight layout
-(bot/fast_action_validation.py, bot/event_type_cache.py, bot/fast_intent_classifier.py),
-plus `enable_selective_domain` in bot/endpoints*.yml.
+(bot/fast_action_validation.py, bot/event_type_cache.py, bot/fast_intent_classifier.py,
+bot/action_server_session.py and the others imported by bot/gateway_channel.py), plus
+`enable_selective_domain` in bot/endpoints*.yml.
 
     python bench/variants.py supervise NAME          (the supervisor, with NAME's patches)
     python bench/variants.py gateway NAME            (in .venv: the patched gateway)
-    python bench/variants.py rasa NAME -- ARGS...    (in .venv-rasa: the patched `rasa ARGS`)
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 class Variant:
     description: str
     gateway: tuple[str, ...] = ()  # gateway patches
-    rasa: tuple[str, ...] = ()  # Rasa server patches
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -47,10 +45,6 @@ VARIANTS: dict[str, Variant] = {
         "the gateway's directory cache turned off (DIRECTORY_CACHE_SECONDS=0): the before of "
         "api/directory_cache.py",
         env={"DIRECTORY_CACHE_SECONDS": "0"},
-    ),
-    "actions-keepalive": Variant(
-        "Rasa calls the action server through one kept-alive session (now one per call)",
-        rasa=("actions_keepalive",),
     ),
     "redis": Variant("Redis tracker and lock stores, 1 Sanic worker", env={"REDIS_URL": REDIS_URL}),
     "redis-2-workers": Variant(
@@ -79,9 +73,6 @@ def supervise(name: str) -> int:
         for process, (argv, env) in list(processes.items()):
             if variant.gateway and process == "gateway":
                 argv = [str(supervisor.API_PYTHON), str(HERE), "gateway", name]
-            elif variant.rasa and process.startswith("rasa"):
-                argv = [str(supervisor.RASA_BIN / "python"), str(HERE), "rasa", name, "--"]
-                argv += processes[process][0][1:]
             processes[process] = (argv, env)
         return processes
 
@@ -108,57 +99,14 @@ def gateway(name: str) -> None:
     server_module.main()
 
 
-# Rasa patches (run in .venv-rasa) ------------------------------------------------------
-
-
-def _patch_actions_keepalive() -> None:
-    """EndpointConfig.request opens a new aiohttp session per call: keep one per endpoint."""
-    import aiohttp
-    from rasa.utils.endpoints import EndpointConfig
-
-    sessions: dict[int, aiohttp.ClientSession] = {}
-    original_session = EndpointConfig.session
-
-    class _Kept:
-        def __init__(self, session: aiohttp.ClientSession) -> None:
-            self.session = session
-
-        async def __aenter__(self) -> aiohttp.ClientSession:
-            return self.session
-
-        async def __aexit__(self, *exc: object) -> None:
-            return None
-
-    def session(self):  # type: ignore[no-untyped-def]
-        kept = sessions.get(id(self))
-        if kept is None or kept.closed:
-            kept = sessions[id(self)] = original_session(self)
-        return _Kept(kept)
-
-    EndpointConfig.session = session
-
-
-def rasa(name: str, args: list[str]) -> None:
-    sys.path.insert(0, str(ROOT))
-    for patch in VARIANTS[name].rasa:
-        globals()[f"_patch_{patch}"]()
-    from rasa.__main__ import main
-
-    sys.argv = ["rasa", *args]
-    main()
-
-
 def main() -> int:
-    role, name, *rest = sys.argv[1:]
+    role, name = sys.argv[1:3]
     if name not in VARIANTS:
         raise SystemExit(f"unknown variant {name!r}; known: {', '.join(VARIANTS)}")
     if role == "supervise":
         return supervise(name)
     if role == "gateway":
         gateway(name)
-        return 0
-    if role == "rasa":
-        rasa(name, rest[1:] if rest[:1] == ["--"] else rest)
         return 0
     raise SystemExit(f"unknown role {role!r}")
 
