@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from actions.directory_client import (
     NO_CONTACT_DETAILS,
@@ -128,13 +129,8 @@ async def directory():
     app = web.Application()
     app.router.add_get("/services", services)
     app.router.add_get("/services/{id}", one_service)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", seen
-    await runner.cleanup()
+    async with TestServer(app, host="127.0.0.1") as server:
+        yield str(server.make_url("")).rstrip("/"), seen
 
 
 @pytest.fixture

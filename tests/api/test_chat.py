@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import logging
 
-from api.main import create_app
+from opentelemetry import trace
+from opentelemetry.trace import NoOpTracerProvider
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from api.main import create_app, create_internal_app
 from api.privacy import pseudonym
 from api.rasa_client import Button, Reply
 from api.safety import SAFETY_MESSAGE
@@ -85,15 +90,9 @@ def test_a_conversation_started_after_a_forget_is_kept(client, fake_rasa):
 def test_fastapis_own_telemetry_is_off_even_when_the_environment_asks(monkeypatch, settings):
     # FastAPI's OpenTelemetry can carry request bodies and exception messages
     monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
-    from opentelemetry import trace
-    from opentelemetry.trace import NoOpTracerProvider
 
     class SomeVendorsProvider(NoOpTracerProvider):  # not one of the "unconfigured" kinds
         pass
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import sessionmaker
-
-    from api.main import create_internal_app
 
     sessions = sessionmaker(create_engine("sqlite://"))
     for app in (create_app(settings, sessions), create_internal_app(settings, sessions)):

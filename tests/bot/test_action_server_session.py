@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 from rasa.utils.endpoints import EndpointConfig
 
 import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
@@ -19,25 +20,22 @@ def test_the_gateway_channel_installs_it():
     assert action_server_session.installed()
 
 
-async def _server(peers: list):
+def _action_server(peers: list) -> TestServer:
+    """A stand-in action server on a free loopback port; notes each call's peer and headers."""
+
     async def webhook(request: web.Request) -> web.Response:
         peers.append((request.transport.get_extra_info("peername"), request.headers.copy()))
         return web.json_response({"events": [], "responses": []})
 
     app = web.Application()
     app.router.add_post("/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    return runner, f"http://127.0.0.1:{port}/webhook"
+    return TestServer(app, host="127.0.0.1")
 
 
 async def test_calls_reuse_one_connection_with_rasas_headers_and_auth():
     peers: list = []
-    runner, url = await _server(peers)
-    try:
+    async with _action_server(peers) as server:
+        url = str(server.make_url("/webhook"))
         endpoint = EndpointConfig(
             url, headers={"X-Test": "1"}, basic_auth={"username": "u", "password": "p"}
         )
@@ -49,24 +47,21 @@ async def test_calls_reuse_one_connection_with_rasas_headers_and_auth():
         assert len({peer for peer, _ in peers}) == 1  # one TCP connection for three calls
         assert all(h["X-Test"] == "1" and h["Authorization"].startswith("Basic ") for _, h in peers)
         session = endpoint.session().session
-        assert session.timeout == action_server_session._ORIGINAL(endpoint).timeout
+        rasas = action_server_session._ORIGINAL(endpoint)  # a session as Rasa makes it
+        assert session.timeout == rasas.timeout
+        await rasas.close()
         await session.close()
         assert endpoint.session().session is not session  # a closed session is replaced
         await endpoint.session().session.close()
-    finally:
-        await runner.cleanup()
 
 
 async def test_idle_connections_are_dropped_before_the_server_drops_them(monkeypatch):
     monkeypatch.setattr(action_server_session, "KEEPALIVE_SECONDS", 0.2)
     peers: list = []
-    runner, url = await _server(peers)
-    try:
-        endpoint = EndpointConfig(url)
+    async with _action_server(peers) as server:
+        endpoint = EndpointConfig(str(server.make_url("/webhook")))
         await endpoint.request(json={}, method="post")
         await asyncio.sleep(0.6)
         await endpoint.request(json={}, method="post")
         assert len({peer for peer, _ in peers}) == 2  # a new connection after the idle time
         await endpoint.session().session.close()
-    finally:
-        await runner.cleanup()
