@@ -118,13 +118,21 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\[([^\]]*)\]\{[^}]*\}", r"\1", text.lower()))
 
 
-def training_texts() -> set[str]:
-    texts: set[str] = set()
+def training_examples() -> dict[str, list[str]]:
+    """The training examples of data/nlu, by intent."""
+    found: dict[str, list[str]] = {}
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            for line in (block.get("examples") or "").splitlines():
-                texts.add(normalise(re.sub(r"^\s*- ", "", line)))
-    return texts
+            if "intent" not in block:
+                continue
+            lines = [re.sub(r"^- ", "", line.strip()) for line in block["examples"].splitlines()]
+            found.setdefault(block["intent"], []).extend(line for line in lines if line)
+    return found
+
+
+def training_texts() -> set[str]:
+    """Every training example, normalised."""
+    return {normalise(text) for texts in training_examples().values() for text in texts}
 
 
 async def parse_all(model: Path, texts: list[str]) -> tuple[list[dict], float]:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bench.nlu_eval import GENERIC_TO_BOT, load_set, normalise
+from bench.nlu_eval import GENERIC_TO_BOT, load_set, normalise, training_examples, training_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 MIN_EXAMPLES = 20
 NOT_TRAINED = {"nlu_fallback"}  # set by the FallbackClassifier, never trained
-
-
-def examples() -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
-            if "intent" not in block:
-                continue
-            lines = [re.sub(r"^- ", "", line.strip()) for line in block["examples"].splitlines()]
-            found.setdefault(block["intent"], []).extend(line for line in lines if line)
-    return found
 
 
 def domain_intents() -> set[str]:
@@ -36,12 +24,12 @@ def domain_intents() -> set[str]:
 
 @pytest.mark.parametrize("intent", sorted(domain_intents() - NOT_TRAINED))
 def test_every_intent_has_enough_examples(intent):
-    assert len(set(examples().get(intent, []))) >= MIN_EXAMPLES, intent
+    assert len(set(training_examples().get(intent, []))) >= MIN_EXAMPLES, intent
 
 
 def test_no_example_is_given_two_intents():
     owners: dict[str, set[str]] = {}
-    for intent, texts in examples().items():
+    for intent, texts in training_examples().items():
         for text in texts:
             owners.setdefault(normalise(text), set()).add(intent)
     assert {text: i for text, i in owners.items() if len(i) > 1} == {}
@@ -50,7 +38,7 @@ def test_no_example_is_given_two_intents():
 def test_no_example_is_repeated_within_an_intent():
     repeats = {
         intent: [t for t, n in Counter(map(normalise, texts)).items() if n > 1]
-        for intent, texts in examples().items()
+        for intent, texts in training_examples().items()
     }
     assert {i: r for i, r in repeats.items() if r} == {}
 
@@ -59,7 +47,7 @@ def test_the_external_test_set_is_not_in_the_training_data():
     # Only a count is reported: the held-out utterances are never printed.
     external = ROOT / "bench" / "data" / "external_utterances.yaml"
     held_out = {normalise(item["text"]) for item in yaml.safe_load(external.read_text())}
-    trained = {normalise(t) for texts in examples().values() for t in texts}
+    trained = training_texts()
     leaked = sum(text in trained for text in held_out)
     if leaked:
         pytest.fail(f"{leaked} training examples equal external test items", pytrace=False)
