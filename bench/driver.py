@@ -4,7 +4,7 @@ Virtual users (one aiohttp session each, like one browser each) run whole script
 conversations through the gateway's chat API, each with a fresh session id, until the time
 or the conversation budget of the level runs out. Every loop is bounded in count and time.
 The client is aiohttp rather than httpx because it runs on the same two cores as the system
-it measures: at 50 users httpx took about 3 ms of CPU per message, aiohttp about half
+it measures: at 50 users httpx took about 3 ms of CPU per message, aiohttp about 1 ms
 (docs/benchmarks.md).
 
 What counts:

@@ -15,8 +15,9 @@ retrained and nothing on disk changes.
 
 Second, the message's row of features. Rasa's `_create_X` asks the message for its combined
 sparse features, which joins both the sentence features it uses and the per-token sequence
-features it throws away (each deep-copied first): 3.5 ms of the classifier's 4.5 ms per
-message under load, most of it scipy's overhead for one-row matrices. `_create_X` here
+features it throws away (each deep-copied first): 11.7% of the Rasa process's samples under
+load against 3% for the prediction itself (py-spy, docs/benchmarks.md), most of it scipy's
+overhead for one-row matrices. `_create_X` here
 writes the row from the sentence features alone, in the same order, so the matrix is entry
 for entry the one Rasa built. Messages with dense features (none in config.yml) go to Rasa's
 own `_create_X`.
