@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -135,14 +136,20 @@ def training_texts() -> set[str]:
     return {normalise(text) for texts in training_examples().values() for text in texts}
 
 
-async def parse_all(model: Path, texts: list[str]) -> tuple[list[dict], float]:
+@functools.cache
+def _agent(model: Path):  # type: ignore[no-untyped-def]
+    """The model loaded once per process: both held-out sets are parsed by the same agent."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     # Rasa's structured log prints every parsed text at debug level: keep it quiet, the
     # utterances are never shown.
     configure_structlog(logging.WARNING)
-    agent = Agent.load(str(model))
+    return Agent.load(str(model))
+
+
+async def parse_all(model: Path, texts: list[str]) -> tuple[list[dict], float]:
+    agent = _agent(model)
     await agent.parse_message("warm up")
     start = time.perf_counter()
     parsed = [await agent.parse_message(text) for text in texts]
