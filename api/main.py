@@ -150,7 +150,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         # clients made per run of the app, so a test client can start it more than once;
-        # the Rasa client lives as long as the app (its connections end with the process)
+        # the Rasa client lives as long as the app and makes its connections per run
         app.state.http = httpx.AsyncClient()
         app.state.redis = None
         if settings.redis_url:
@@ -159,6 +159,7 @@ def create_app(
             app.state.redis = Redis.from_url(settings.redis_url)
         yield
         await app.state.http.aclose()
+        await app.state.rasa.aclose()
         if app.state.redis is not None:
             await app.state.redis.aclose()
 
@@ -175,6 +176,7 @@ def create_app(
         settings.rasa_timeout_seconds,
         settings.gateway_channel_token,
         shared_store=bool(settings.redis_url),
+        connections_per_replica=settings.rasa_connections_per_replica,
     )
     app.state.recently_forgotten = RecentlyForgotten()
     app.state.limits = {

@@ -1,4 +1,4 @@
-"""The gateway's only way to Rasa: the project's gateway channel, over HTTP.
+"""The gateway's only way to Rasa: the project's gateway channel, over HTTP (aiohttp).
 
 RASA_URL may name several Rasa replicas (comma-separated). Each conversation, by its
 pseudonymous sender id, has its own order of replicas (rendezvous hashing): the first is
@@ -6,17 +6,26 @@ its home, so one replica handles a conversation's turns one after another. That 
 because open-source Rasa's Redis lock store can race between replicas (RasaHQ/rasa#9213).
 When the home replica fails (refused, timed out, any error status) the next in the
 sender's order is tried, all within one time budget: nobody waits for two full timeouts.
+
+Connections to each replica are kept open and there are at most
+RASA_CONNECTIONS_PER_REPLICA of them; more messages wait in the gateway, first come first
+served, within their time budget. Rasa works on one message at a time, so more connections
+add no capacity, only unfairness: with 100, a few messages waited three times as long as the
+rest under load (docs/benchmarks.md, "Levers applied"). aiohttp rather than httpx: the
+same calls cost the gateway half the CPU.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import httpx
+import aiohttp
 
 CHANNEL_PATH = "/webhooks/gateway"
 # Looking a conversation up, forgetting it, a health check: quick reads and deletes in the
@@ -36,6 +45,67 @@ logger = logging.getLogger("api.rasa")
 
 class RasaUnavailable(Exception):
     """Rasa is down, slow, failed, or said nothing: the caller answers with safety text."""
+
+
+class Refused(Exception):
+    """No connection could be made: nothing listens there, so the replica is down."""
+
+
+class CallFailed(Exception):
+    """The connection was made but the call failed (reset, bad response...)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A replica's HTTP answer, read whole."""
+
+    status: int
+    body: bytes
+
+    @property
+    def is_error(self) -> bool:
+        return self.status >= 400
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+# (method, url, headers, JSON body or None) -> the answer; raises Refused or CallFailed.
+# The real one is AiohttpTransport; tests pass fakes.
+Transport = Callable[[str, str, Mapping[str, str], Any], Awaitable[Answer]]
+
+
+class AiohttpTransport:
+    """One aiohttp session for all replicas, made on first use in each event loop (a session
+    belongs to the loop it was made in; test clients run an app in more than one)."""
+
+    def __init__(self, connections_per_replica: int) -> None:
+        self.connections_per_replica = connections_per_replica
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def __call__(
+        self, method: str, url: str, headers: Mapping[str, str], body: Any
+    ) -> Answer:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            self._loop = loop
+            connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.connections_per_replica)
+            # no total timeout here: RasaClient bounds each whole call, pool wait included
+            timeout = aiohttp.ClientTimeout(total=None, sock_connect=CONNECT_SECONDS)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout)
+        try:
+            async with self._session.request(method, url, headers=headers, json=body) as response:
+                return Answer(response.status, await response.read())
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            raise Refused(type(error).__name__) from error
+        except aiohttp.ClientError as error:
+            raise CallFailed(type(error).__name__) from error
+
+    async def aclose(self) -> None:
+        if self._session is not None and self._loop is asyncio.get_running_loop():
+            await self._session.close()
+        self._session = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +153,8 @@ class RasaClient:
         token: str | None = None,
         *,
         shared_store: bool = False,
-        transport: httpx.AsyncBaseTransport | None = None,
+        connections_per_replica: int = 8,
+        transport: Transport | None = None,
     ) -> None:
         urls = [urls] if isinstance(urls, str) else list(urls)
         if not urls:
@@ -93,16 +164,13 @@ class RasaClient:
         self._timeout = timeout
         self._shared_store = shared_store
         self._down_until = [0.0] * len(self.urls)  # loop time
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.AsyncClient(
-            headers=headers,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-            transport=transport,
-        )
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._own_transport = AiohttpTransport(connections_per_replica)
+        self._transport = transport or self._own_transport
 
     async def send(self, sender: str, text: str, channel: str) -> list[Reply]:
         body = {"sender": sender, "message": text, "metadata": {"channel": channel}}
-        response = await self._first_answer(sender, "POST", "/webhook", self._timeout, json=body)
+        response = await self._first_answer(sender, "POST", "/webhook", self._timeout, body)
         # From here the replica has taken the message: trying another would run it twice.
         try:
             messages = response.json()
@@ -145,31 +213,31 @@ class RasaClient:
         return all((await self.health()).values())
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._own_transport.aclose()
 
     async def _call(
-        self, index: int, method: str, path: str, seconds: float, **kwargs: object
-    ) -> httpx.Response:
-        """One replica's successful response, within `seconds`; RasaUnavailable otherwise."""
-        timeout = httpx.Timeout(seconds, connect=min(seconds, CONNECT_SECONDS))
-        request = self._http.request(
-            method, self.urls[index] + CHANNEL_PATH + path, timeout=timeout, **kwargs
-        )
+        self, index: int, method: str, path: str, seconds: float, body: Any = None
+    ) -> Answer:
+        """One replica's successful answer, within `seconds`; RasaUnavailable otherwise."""
+        url = self.urls[index] + CHANNEL_PATH + path
         try:
-            # httpx's own timeouts are per read; this bounds the whole call
-            response = await asyncio.wait_for(request, seconds)
-        except (httpx.HTTPError, asyncio.TimeoutError) as error:
-            if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+            # the whole call, waiting for a free connection included
+            response = await asyncio.wait_for(
+                self._transport(method, url, self._headers, body), seconds
+            )
+        except (Refused, CallFailed, asyncio.TimeoutError) as error:
+            if isinstance(error, Refused):
                 self._down_until[index] = asyncio.get_running_loop().time() + DOWN_SECONDS
-            raise RasaUnavailable(f"{self.names[index]}: {type(error).__name__}") from error
+            reason = str(error) if isinstance(error, Refused | CallFailed) else "timeout"
+            raise RasaUnavailable(f"{self.names[index]}: {reason}") from error
         self._down_until[index] = 0.0
         if response.is_error:
-            raise RasaUnavailable(f"{self.names[index]}: HTTP {response.status_code}")
+            raise RasaUnavailable(f"{self.names[index]}: HTTP {response.status}")
         return response
 
     async def _first_answer(
-        self, sender: str, method: str, path: str, budget: float, **kwargs: object
-    ) -> httpx.Response:
+        self, sender: str, method: str, path: str, budget: float, body: Any = None
+    ) -> Answer:
         """The sender's replicas in order until one answers, within `budget` seconds in all.
 
         Each try gets the time left less a reserve for each replica after it that is up
@@ -190,7 +258,7 @@ class RasaClient:
             after = max(len(up) - position - 1, 0)  # replicas still to try that are up
             share = max(left - FAILOVER_RESERVE_SECONDS * after, left / (after + 1))
             try:
-                return await self._call(index, method, path, share, **kwargs)
+                return await self._call(index, method, path, share, body)
             except RasaUnavailable as error:
                 failures.append(str(error))
                 if position + 1 < len(order):
@@ -198,10 +266,10 @@ class RasaClient:
                     logger.warning("%s; trying the next replica", error)
         raise RasaUnavailable("; ".join(failures) or "no time left")
 
-    async def _everywhere(self, method: str, path: str) -> list[httpx.Response | None]:
+    async def _everywhere(self, method: str, path: str) -> list[Answer | None]:
         """Every replica at once: each one's response, or None where it failed."""
 
-        async def attempt(index: int) -> httpx.Response | None:
+        async def attempt(index: int) -> Answer | None:
             try:
                 return await self._call(index, method, path, LOOKUP_SECONDS)
             except RasaUnavailable:
@@ -210,7 +278,7 @@ class RasaClient:
         return list(await asyncio.gather(*(attempt(i) for i in range(len(self.urls)))))
 
 
-def _exists(response: httpx.Response) -> bool:
+def _exists(response: Answer) -> bool:
     try:
         return bool(response.json().get("exists"))
     except (ValueError, AttributeError) as error:

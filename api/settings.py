@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Both well under Twilio's 15 s webhook budget.
     rasa_timeout_seconds: float = 8.0
     reply_budget_seconds: float = 10.0
+    # Kept-alive connections to each Rasa replica; more messages wait their turn in the
+    # gateway (api/rasa_client.py says why a few are enough).
+    rasa_connections_per_replica: int = Field(default=8, ge=1, le=256)
     # SMS words the gateway answers itself (case does not matter). The forget word deletes
     # the conversation; the cover word, for when someone is watching, gets an innocuous
     # reply and ends the conversation.

@@ -1,5 +1,7 @@
 """Routing conversations over Rasa replicas: stickiness, spread, failover, the time budget,
-forgetting everywhere. Fake replicas behind httpx.MockTransport, told apart by host."""
+forgetting everywhere. Fake replicas behind a fake transport, told apart by host (httpx's
+Request and Response are the fakes' vocabulary); the real aiohttp transport against real
+servers at the end."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import create_engine
@@ -19,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from api import rasa_client
 from api.main import create_app
-from api.rasa_client import RasaClient, RasaUnavailable, replica_order
+from api.rasa_client import Answer, CallFailed, RasaClient, RasaUnavailable, Refused, replica_order
 from api.settings import Settings
 
 URLS = ["http://rasa-a:5005", "http://rasa-b:5005", "http://rasa-c:5005"]
@@ -90,6 +94,24 @@ FAILURES = {
 }
 
 
+def fake_transport(handle: Callable[[httpx.Request], object]) -> rasa_client.Transport:
+    """RasaClient's transport over a fake: refusals and other failures as the real one says."""
+
+    async def transport(method, url, headers, body) -> Answer:
+        request = httpx.Request(method, url, headers=headers, json=body)
+        try:
+            response = handle(request)
+            if asyncio.iscoroutine(response):
+                response = await response
+        except httpx.ConnectError as error:
+            raise Refused("ClientConnectorError") from error
+        except httpx.HTTPError as error:
+            raise CallFailed(type(error).__name__) from error
+        return Answer(response.status_code, response.content)
+
+    return transport
+
+
 @pytest.fixture
 def replicas() -> Replicas:
     return Replicas()
@@ -99,7 +121,7 @@ def client(
     replicas: Replicas, urls=URLS[:2], timeout: float = 2.0, shared: bool = True, token=None
 ) -> RasaClient:
     return RasaClient(
-        urls, timeout, token, shared_store=shared, transport=httpx.MockTransport(replicas.handle)
+        urls, timeout, token, shared_store=shared, transport=fake_transport(replicas.handle)
     )
 
 
@@ -262,7 +284,7 @@ async def test_the_channel_token_goes_to_every_replica():
         seen.append(request.headers.get("authorization"))
         return httpx.Response(200, json=HELLO)
 
-    rasa = RasaClient(URLS, 1.0, "secret", transport=httpx.MockTransport(handler))
+    rasa = RasaClient(URLS, 1.0, "secret", transport=fake_transport(handler))
     await rasa.send("web-1", "hello", "web")
     await rasa.health()
     assert seen == ["Bearer secret"] * 4
@@ -369,3 +391,72 @@ def test_settings_need_at_least_one_rasa_url():
         "http://a:1",
         "http://b:2",
     ]
+
+
+# The real transport: aiohttp against real servers on loopback --------------------------
+
+
+def _rasa(seen: list, delay: float = 0.0) -> TestServer:
+    """A stand-in Rasa: answers the channel's webhook, notes each call's peer and headers, and
+    how many calls it was working on at once."""
+    busy = [0]
+
+    async def webhook(request: web.Request) -> web.Response:
+        busy[0] += 1
+        seen.append((request.transport.get_extra_info("peername"), request.headers, busy[0]))
+        await asyncio.sleep(delay)
+        busy[0] -= 1
+        return web.json_response(HELLO)
+
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app.router.add_post("/webhooks/gateway/webhook", webhook)
+    app.router.add_get("/webhooks/gateway/", health)
+    return TestServer(app, host="127.0.0.1")
+
+
+async def test_connections_are_kept_and_the_token_is_sent():
+    seen: list = []
+    async with _rasa(seen) as server:
+        rasa = RasaClient(str(server.make_url("")), 2.0, "secret")
+        try:
+            for n in range(3):
+                assert [r.text for r in await rasa.send(f"web-{n}", "hello", "web")] == ["Hello"]
+        finally:
+            await rasa.aclose()
+    assert len({peer for peer, _, _ in seen}) == 1  # one connection for three messages
+    assert all(headers["Authorization"] == "Bearer secret" for _, headers, _ in seen)
+
+
+async def test_at_most_the_set_number_of_messages_reach_a_replica_at_once():
+    seen: list = []
+    async with _rasa(seen, delay=0.02) as server:
+        rasa = RasaClient(str(server.make_url("")), 5.0, connections_per_replica=3)
+        try:
+            sends = [rasa.send(f"web-{n}", "hello", "web") for n in range(20)]
+            answers = await asyncio.gather(*sends)
+        finally:
+            await rasa.aclose()
+    assert all(a[0].text == "Hello" for a in answers)  # the others waited their turn
+    assert max(busy for _, _, busy in seen) == 3
+    assert len({peer for peer, _, _ in seen}) == 3
+
+
+async def test_a_replica_nothing_listens_on_is_refused_and_the_next_answers():
+    seen: list = []
+    async with _rasa(seen) as server:
+        closed = TestServer(web.Application(), host="127.0.0.1")
+        await closed.start_server()
+        down_url = str(closed.make_url("")).rstrip("/")
+        await closed.close()  # its port now refuses connections
+        urls = [down_url, str(server.make_url("")).rstrip("/")]
+        sender = next(f"web-{n}" for n in range(100) if replica_order(f"web-{n}", urls)[0] == 0)
+        rasa = RasaClient(urls, 2.0)
+        try:
+            assert (await rasa.send(sender, "hello", "web"))[0].text == "Hello"
+            assert await rasa.health() == {"rasa-1": False, "rasa-2": True}
+        finally:
+            await rasa.aclose()
+    assert len(seen) == 1
