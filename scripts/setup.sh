@@ -83,7 +83,7 @@ if ! up_to_date spacy "$hash"; then
 fi
 
 # 4. Rasa model -----------------------------------------------------------------
-hash=$(inputs_hash config.yml bot/domain bot/pattern_entities.py data/nlu data/rules data/stories "$STAMPS/spacy")
+hash=$(inputs_hash config.yml bot/domain bot/pattern_entities.py bot/sentence_count_vectors.py data/nlu data/rules data/stories "$STAMPS/spacy")
 if ! up_to_date model "$hash" || [ ! -f models/vawg.tar.gz ]; then
   say "training the Rasa model (inputs changed)"
   start=$(date +%s)

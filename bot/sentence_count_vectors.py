@@ -1,0 +1,91 @@
+"""NLU component: Rasa's CountVectorsFeaturizer without the per-token features nobody reads.
+
+Why: for each message and each of config.yml's two count-vector featurizers, Rasa 3.6's
+CountVectorsFeaturizer runs scikit-learn's vectorizer twice: once on the list of tokens, for
+the per-token "sequence" features, and once on the tokens joined into one text, for the
+"sentence" features. 10-11% of the Rasa process's samples under load were there (py-spy at
+50 concurrent conversations, docs/benchmarks.md). The only reader of these features in
+config.yml is LogisticRegressionClassifier, and it reads the sentence features alone
+(`_create_X`: `get_sparse_features(TEXT)[1]`, and the same in bot/fast_intent_classifier.py);
+SpacyTokenizer runs before, PatternEntities reads the spaCy doc, FallbackClassifier the
+intent ranking. So the sequence features of the text were computed and thrown away (and,
+in Rasa's own `_create_X`, deep-copied and joined first).
+
+What: `SentenceCountVectorsFeaturizer` is CountVectorsFeaturizer (the same options, the same
+training, so the same vocabulary, saved and loaded the same way) except in `process`, which
+also serves `process_training_data`: for the TEXT attribute it adds only the sentence
+features, built exactly as Rasa builds them (`transform` of the processed tokens joined by
+spaces, indices sorted, as COO). Other attributes (the intent and action names of training
+examples) keep Rasa's own features. The classifier's rows, its training and its answers are
+the same as with Rasa's featurizer (tests/bot/test_sentence_count_vectors.py: the same
+sentence matrices, no sequence features, the same intent ranking from a model trained each
+way). Registered as a message featurizer; config.yml names it in place of
+CountVectorsFeaturizer. A pipeline that adds DIET, TED, a response selector or a CRF
+extractor needs the sequence features and must use CountVectorsFeaturizer again.
+
+Measured with the vocabularies of models/vawg.tar.gz (timeit of `process` on 40 training
+texts, best of 5 on a shared 2-core machine, per message; before -> after): word n-grams
+0.22 -> 0.11 ms, character n-grams 0.27 -> 0.14 ms, both together 0.50 -> 0.25 ms. A model
+trained with it has the same vocabularies and bit-for-bit the same classifier weights as
+one trained with CountVectorsFeaturizer, and parses 300 training texts identically.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import scipy.sparse
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+logger = logging.getLogger(__name__)
+
+if TEXT not in DENSE_FEATURIZABLE_ATTRIBUTES:  # where Rasa makes the text's sentence features
+    raise RuntimeError("Rasa no longer makes sentence features for the text: check its version")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
+    """CountVectorsFeaturizer that gives the text sentence features only (no sequence)."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """As CountVectorsFeaturizer.process in Rasa 3.6, without the text's sequence features."""
+        if self.vectorizers is None:
+            logger.error(
+                "There is no trained CountVectorizer: "
+                "component is either not trained or "
+                "didn't receive enough training data"
+            )
+            return messages
+
+        for message in messages:
+            for attribute in self._attributes:
+                tokens = self._get_processed_message_tokens_by_attribute(message, attribute)
+                if attribute == TEXT:
+                    sentence = self._sentence_features(attribute, tokens)
+                    self.add_features_to_message(None, sentence, attribute, message)
+                else:
+                    sequence_features, sentence_features = self._create_features(
+                        attribute, [tokens]
+                    )
+                    self.add_features_to_message(
+                        sequence_features[0], sentence_features[0], attribute, message
+                    )
+        return messages
+
+    def _sentence_features(
+        self, attribute: str, tokens: list[str]
+    ) -> scipy.sparse.coo_matrix | None:
+        """The sentence half of Rasa's `_create_features` for one message's tokens."""
+        vectorizer: Any = self.vectorizers.get(attribute)
+        if not vectorizer or not tokens:
+            return None
+        sentence = vectorizer.transform([" ".join(tokens)])
+        sentence.sort_indices()
+        return sentence.tocoo()
