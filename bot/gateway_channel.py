@@ -48,6 +48,8 @@ from bot import (  # noqa: F401
     event_type_cache,
     fast_action_validation,
     fast_intent_classifier,
+    fast_rule_matching,
+    fast_slot_copy,
     sequential_graph_runner,
 )
 

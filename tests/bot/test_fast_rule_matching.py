@@ -1,0 +1,93 @@
+"""RulePolicy's rule matching over the turns rules reach (bot/fast_rule_matching.py):
+installed by the gateway channel, and the same rule keys as Rasa's on every prediction."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from rasa.core.policies.rule_policy import RulePolicy
+
+import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
+from bot import fast_rule_matching
+
+MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
+
+# Long enough that the older turns lie beyond every rule; a form, buttons, danger, an aside.
+CONVERSATIONS = [
+    [
+        "hi",
+        "/safe_to_talk",
+        "what is coercive control",
+        "is it abuse if he checks my phone",
+        "yes",
+        "no",
+        "not sure",
+        "yes",
+        "who can help me in westminster",
+        "he has a knife",
+        "thanks",
+        "bye",
+    ],
+    ["hello", "my friend is being hit by her boyfriend", "how do i ask her", "what should i avoid"]
+    + ["is it true that drink causes it", "i think i'm the one hurting my partner", "bye"],
+]
+
+
+def test_the_gateway_channel_installs_it():
+    assert fast_rule_matching.installed()
+    fast_rule_matching.install()
+    assert fast_rule_matching.installed()
+
+
+def test_a_rule_beyond_its_length_is_applicable_and_within_it_is_checked():
+    policy = RulePolicy.__new__(RulePolicy)
+    key = '[{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}]'
+    greet = {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}
+    thanks = {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "thanks"}}
+    for state in (greet, thanks):
+        for turn in range(3):
+            assert policy._is_rule_applicable(key, turn, state) == (
+                fast_rule_matching._ORIGINAL_IS_APPLICABLE(policy, key, turn, state)
+            )
+    lookup = {key: "utter_greet"}
+    assert policy._get_possible_keys(lookup, [thanks, greet]) == {key}
+    assert policy._get_possible_keys(lookup, [greet, thanks]) == set()
+    assert policy._get_possible_keys({}, [greet]) == set()
+
+
+@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+async def test_the_trained_bot_finds_the_same_rules_as_rasa(monkeypatch):
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
+    compared: list[int] = []
+
+    def both(self, lookup, states):
+        ours = fast_rule_matching._get_possible_keys(self, lookup, states)
+        original = fast_rule_matching._ORIGINAL_IS_APPLICABLE
+        monkeypatch.setattr(RulePolicy, "_is_rule_applicable", original)
+        try:
+            rasas = fast_rule_matching._ORIGINAL_POSSIBLE_KEYS(self, lookup, states)
+        finally:
+            monkeypatch.setattr(
+                RulePolicy, "_is_rule_applicable", fast_rule_matching._is_rule_applicable
+            )
+        assert ours == rasas
+        compared.append(len(states))
+        return ours
+
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", both)
+    agent = Agent.load(str(MODEL))
+    for n, conversation in enumerate(CONVERSATIONS):
+        for text in conversation:
+            await agent.handle_message(
+                UserMessage(text, CollectingOutputChannel(), sender_id=f"rules-{n}")
+            )
+    assert len(compared) > 40
+    assert max(compared) > 20  # conversations longer than any rule
