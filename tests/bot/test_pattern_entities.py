@@ -1,11 +1,13 @@
 """The emergency threshold of bot/pattern_entities.py: the classifier's doubt about danger is
-resolved towards safety, and nothing else changes."""
+resolved towards safety, and nothing else changes; and the low-confidence fallback, which
+runs before it, never turns danger into "I didn't understand"."""
 
 from __future__ import annotations
 
 import pytest
 import spacy
 import yaml
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -64,3 +66,52 @@ def test_the_bot_runs_with_the_threshold_in_both_configs():
         pipeline = yaml.safe_load((ROOT / name).read_text())["pipeline"]
         [entry] = [c for c in pipeline if c["name"].endswith("PatternEntities")]
         assert entry["emergency_threshold"] == 0.2
+
+
+def _classifiers_in_config_order(name: str) -> list:
+    """The components after the intent classifier, as configured, in the configured order."""
+    built = []
+    for entry in yaml.safe_load((ROOT / name).read_text())["pipeline"]:
+        options = {k: v for k, v in entry.items() if k != "name"}
+        if entry["name"] == "FallbackClassifier":
+            built.append(FallbackClassifier({**FallbackClassifier.get_default_config(), **options}))
+        elif entry["name"].endswith("PatternEntities"):
+            built.append(PatternEntities(options.get("emergency_threshold")))
+    return built
+
+
+def run_after_classifier(nlp, components: list, text: str, ranking: dict[str, float]) -> dict:
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    ranked = [{"name": n, "confidence": c} for n, c in sorted(ranking.items(), key=lambda x: -x[1])]
+    message.set(INTENT, ranked[0])
+    message.set(INTENT_RANKING_KEY, ranked)
+    for component in components:
+        component.process([message])
+    return message.as_dict(only_output_properties=False)
+
+
+@pytest.mark.parametrize("config", ["config.yml", "config_nlu_testing.yml"])
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        # a danger pattern while the model is sure of something else: emergency 1.0 beside
+        # 0.99 must not read as two intents too close to call
+        ("he has a knife", {"ask_is_this_abuse": 0.99, "emergency": 0.005}),
+        # a danger pattern while the model is unsure of everything
+        ("he has a knife", {"ask_is_this_abuse": 0.2, "out_of_scope": 0.18}),
+        # the model's own emergency, too unsure for the fallback threshold
+        ("hmm", {"emergency": 0.26, "out_of_scope": 0.25}),
+    ],
+)
+def test_the_low_confidence_fallback_never_overrules_danger(nlp, config, text, ranking):
+    parsed = run_after_classifier(nlp, _classifiers_in_config_order(config), text, ranking)
+    assert parsed["intent"]["name"] == "emergency"
+
+
+def test_without_danger_the_fallback_still_answers_doubt(nlp):
+    components = _classifiers_in_config_order("config.yml")
+    parsed = run_after_classifier(nlp, components, "hmm", {"greet": 0.25, "out_of_scope": 0.24})
+    assert parsed["intent"]["name"] == "nlu_fallback"
+    parsed = run_after_classifier(nlp, components, "hi", {"greet": 0.6, "thanks": 0.58})
+    assert parsed["intent"]["name"] == "nlu_fallback"  # too close to call
