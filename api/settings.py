@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     reply_budget_seconds: float = 10.0
     # Kept-alive connections to each Rasa replica; more messages wait their turn in the
     # gateway (api/rasa_client.py says why a few are enough).
-    rasa_connections_per_replica: int = Field(default=8, ge=1, le=256)
+    rasa_connections_per_replica: int = Field(default=4, ge=1, le=256)
     # SMS words the gateway answers itself (case does not matter). The forget word deletes
     # the conversation; the cover word, for when someone is watching, gets an innocuous
     # reply and ends the conversation.

@@ -46,18 +46,13 @@ VARIANTS: dict[str, Variant] = {
         "api/directory_cache.py",
         env={"DIRECTORY_CACHE_SECONDS": "0"},
     ),
-    "rasa-connections-4": Variant(
-        "4 kept-alive gateway connections per Rasa replica instead of 8",
-        env={"RASA_CONNECTIONS_PER_REPLICA": "4"},
-    ),
-    "rasa-connections-16": Variant(
-        "16 kept-alive gateway connections per Rasa replica instead of 8",
-        env={"RASA_CONNECTIONS_PER_REPLICA": "16"},
-    ),
-    "rasa-connections-100": Variant(
-        "100 kept-alive gateway connections per Rasa replica instead of 8",
-        env={"RASA_CONNECTIONS_PER_REPLICA": "100"},
-    ),
+    **{
+        f"rasa-connections-{n}": Variant(
+            f"{n} kept-alive gateway connections per Rasa replica instead of 4",
+            env={"RASA_CONNECTIONS_PER_REPLICA": str(n)},
+        )
+        for n in (2, 8, 16, 100)
+    },
     "redis": Variant("Redis tracker and lock stores, 1 Sanic worker", env={"REDIS_URL": REDIS_URL}),
     "redis-2-workers": Variant(
         "Redis tracker and lock stores, 2 Sanic workers",
