@@ -50,6 +50,7 @@ from bot import (  # noqa: F401
     fast_intent_classifier,
     fast_rule_matching,
     fast_slot_copy,
+    quiet_log_copies,
     sequential_graph_runner,
 )
 
