@@ -1,4 +1,5 @@
-"""RulePolicy's rule matching stops at the oldest turn any remaining rule reaches.
+"""RulePolicy's rule matching: only the rules that can fit the newest turn, and only as far
+back as those rules reach.
 
 Why: for every prediction Rasa 3.6's RulePolicy filters its rule keys against the
 conversation's states, newest first (`_get_possible_keys`). A rule constrains only as many
@@ -9,12 +10,20 @@ states into a new list. So the matching grows with the conversation, not with th
 7.2% of the Rasa process's samples at 50 concurrent five-message conversations (py-spy,
 2026-11-27), the longest rules being a few turns.
 
-What: `install()` replaces `_get_possible_keys` with the same filter that stops once the
-turn is older than the longest rule still in the running (from there Rasa's filter keeps
-every key), and `_is_rule_applicable` with Rasa's own body reading each rule's reversed
-states from a cache instead of rebuilding them. The same rules are checked against the same
-states in the same way, so the set of keys is Rasa's; tests/bot/test_fast_rule_matching.py
-compares both on every prediction of conversations run through the trained bot.
+What: `install()` replaces `_get_possible_keys` with the same filter, but
+
+- at the newest turn it starts from the rules whose newest state asks for the action that
+  was just run (an index by that action, built once per rule table) and the rules without a
+  previous action; every other rule fails Rasa's check there, which requires a rule's
+  previous action to equal the conversation's;
+- it stops once the turn is older than the longest rule still in the running (from there
+  Rasa's filter keeps every key);
+
+and `_is_rule_applicable` with Rasa's own body reading each rule's reversed states from a
+cache instead of rebuilding them. Only rules that would fail are skipped, and the others are
+checked against the same states in the same way, so the set of keys is Rasa's;
+tests/bot/test_fast_rule_matching.py compares both on every prediction of conversations run
+through the trained bot.
 
 Installed when the gateway channel is imported (bot/gateway_channel.py), like the other
 patches there.
@@ -26,7 +35,7 @@ import functools
 from typing import Any
 
 from rasa.core.policies.rule_policy import RulePolicy
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
 
 _ORIGINAL_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 _ORIGINAL_IS_APPLICABLE = RulePolicy._is_rule_applicable
@@ -54,11 +63,70 @@ def _is_rule_applicable(
     return self._does_rule_match_state(reversed_rule_states[turn_index], conversation_state)
 
 
+class _NewestTurnIndex:
+    """A rule table's keys by what their newest state asks of the previous action.
+
+    Rasa's check of a rule's newest state against the conversation's newest state fails when
+    exactly one of them has a previous action, and otherwise whenever a value the rule sets
+    (not SHOULD_NOT_BE_SET) differs from the conversation's. So a rule asking for
+    `action_name: utter_x` can only fit right after utter_x.
+    """
+
+    def __init__(self, lookup: dict[str, str]) -> None:
+        self.lookup = lookup  # kept, so a new table at a reused id() is not mistaken for it
+        self.size = len(lookup)
+        self.open: list[str] = []  # rules that ask nothing of the previous action
+        self.without_previous: list[str] = []  # conversation-start rules
+        self.by_value: dict[tuple[str, Any], list[str]] = {}  # the one value they ask for
+        self.by_values: list[tuple[tuple[tuple[str, Any], ...], str]] = []  # several values
+        for key in lookup:
+            previous = _reversed_rule_states(key)[0].get(PREVIOUS_ACTION)
+            if not previous:
+                self.without_previous.append(key)
+                continue
+            asked = tuple(
+                (name, tuple(value) if isinstance(value, list) else value)
+                for name, value in previous.items()
+                if value and value != SHOULD_NOT_BE_SET
+            )
+            if not asked:
+                self.open.append(key)
+            elif len(asked) == 1:
+                self.by_value.setdefault(asked[0], []).append(key)
+            else:
+                self.by_values.append((asked, key))
+
+    def candidates(self, newest: dict[str, Any]) -> set[str]:
+        """Every key that can pass Rasa's check at the newest turn (and maybe some that don't)."""
+        previous = newest.get(PREVIOUS_ACTION)
+        if not previous:
+            return set(self.without_previous)
+        found = set(self.without_previous) | set(self.open)
+        for name, value in previous.items():
+            found.update(self.by_value.get((name, value), ()))
+        for asked, key in self.by_values:
+            if all(previous.get(name) == value for name, value in asked):
+                found.add(key)
+        return found
+
+
+_INDEXES: dict[int, _NewestTurnIndex] = {}
+
+
+def _index(lookup: dict[str, str]) -> _NewestTurnIndex:
+    index = _INDEXES.get(id(lookup))
+    if index is None or index.lookup is not lookup or index.size != len(lookup):
+        index = _INDEXES[id(lookup)] = _NewestTurnIndex(lookup)
+    return index
+
+
 def _get_possible_keys(
     self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]
 ) -> set[str]:
-    """Rasa's filter over the newest turns only: as far back as a remaining rule reaches."""
-    possible_keys = set(lookup.keys())
+    """Rasa's filter, from the rules that can fit the newest turn, as far back as they reach."""
+    if not states:
+        return set(lookup.keys())
+    possible_keys = _index(lookup).candidates(states[-1])
     for turn_index, state in enumerate(reversed(states)):
         reach = max((len(_reversed_rule_states(key)) for key in possible_keys), default=0)
         if turn_index >= reach:

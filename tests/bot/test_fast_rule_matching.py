@@ -58,6 +58,35 @@ def test_a_rule_beyond_its_length_is_applicable_and_within_it_is_checked():
     assert policy._get_possible_keys({}, [greet]) == set()
 
 
+def test_the_newest_turn_index_skips_only_rules_that_cannot_fit():
+    policy = RulePolicy.__new__(RulePolicy)
+    listen = {"action_name": "action_listen"}
+    rules = [
+        [{"prev_action": listen, "user": {"intent": "greet"}}],
+        [{"prev_action": {"action_name": "utter_ask"}}],
+        [{"prev_action": {"action_name": "utter_ask", "action_text": "x"}}],
+        [{"prev_action": {"action_name": "should_not_be_set"}}],
+        [{"user": {"intent": "greet"}}],  # a conversation start
+        [{}, {"prev_action": listen, "user": {"intent": "thanks"}}],
+    ]
+    lookup = {__import__("json").dumps(rule): f"action_{n}" for n, rule in enumerate(rules)}
+    states = [
+        {},
+        {"user": {"intent": "greet"}},
+        {"prev_action": listen, "user": {"intent": "greet"}},
+        {"prev_action": listen, "user": {"intent": "thanks"}},
+        {"prev_action": {"action_name": "utter_ask"}},
+        {"prev_action": {"action_name": "utter_ask", "action_text": "x"}},
+        {"prev_action": {"action_name": "utter_other"}},
+    ]
+    for newest in states:
+        for older in states:
+            history = [older, newest]
+            assert policy._get_possible_keys(lookup, history) == (
+                fast_rule_matching._ORIGINAL_POSSIBLE_KEYS(policy, lookup, history)
+            ), history
+
+
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_trained_bot_finds_the_same_rules_as_rasa(monkeypatch):
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
