@@ -51,6 +51,7 @@ from bot import (  # noqa: F401
     fast_rule_matching,
     fast_slot_copy,
     quiet_log_copies,
+    resumable_states,
     sequential_graph_runner,
 )
 
