@@ -50,6 +50,7 @@ from bot import (  # noqa: F401
     fast_intent_classifier,
     fast_rule_matching,
     fast_slot_copy,
+    frozen_heap,
     quiet_log_copies,
     resumable_states,
     sequential_graph_runner,
@@ -84,6 +85,8 @@ class GatewayInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("gateway_channel", __name__)
         token = os.environ.get("GATEWAY_CHANNEL_TOKEN")
+        # after Rasa's own start-up listener has loaded the model (bot/frozen_heap.py)
+        bp.listener("after_server_start")(frozen_heap.freeze_after_start)
 
         def authorised(request: Request) -> bool:
             if not token:

@@ -10,7 +10,7 @@ at 50 concurrent conversations (py-spy, 2026-11-27), growing with the conversati
 
 What: `install()` replaces `states_for_tracker_history` with Rasa's own loop, made
 resumable. For each conversation and each way of asking (the flags and the rule-only data)
-it keeps the replaying tracker, the states made so far and the loop's two variables. A
+(by value) it keeps the replaying tracker, the states made so far and the loop's two variables. A
 later call whose events (as `applied_events()` returns them) begin with exactly the same
 event objects carries on from there: it replays only the new events and makes only the new
 states. Anything else (a conversation read again from the tracker store, a reverted or
@@ -34,14 +34,14 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 _ORIGINAL = Domain.states_for_tracker_history
-MAX_CONVERSATIONS = 512  # kept progress, least recently used out first
+MAX_KEPT = 32  # progress kept, least recently used out first: a few messages are handled at once
 
 
 class _Progress:
     """How far Rasa's loop got for one conversation and one way of asking."""
 
-    def __init__(self, tracker: DialogueStateTracker, rule_only_data: Any) -> None:
-        self.rule_only_data = rule_only_data  # kept, so its id() is not reused by another
+    def __init__(self, domain: Domain, tracker: DialogueStateTracker) -> None:
+        self.domain = domain  # kept, so another domain at a reused id() is not mistaken for it
         self.events: list[Any] = []  # the applied events replayed so far
         self.replay = tracker.init_copy()
         self.states: list[dict[str, Any]] = []
@@ -50,6 +50,13 @@ class _Progress:
 
 
 _KEPT: OrderedDict[tuple, _Progress] = OrderedDict()
+
+
+def _rule_only_key(rule_only_data: dict[str, Any] | None) -> Any:
+    """The rule-only slots and loops as a key (the rule policy makes a new dict each call)."""
+    if not rule_only_data:
+        return None
+    return tuple(sorted((name, tuple(values)) for name, values in rule_only_data.items()))
 
 
 def _step(
@@ -96,19 +103,19 @@ def states_for_tracker_history(
 ) -> list[dict[str, Any]]:
     """As Rasa's, carried on from the last call for the same conversation when it can be."""
     flags = (omit_unset_slots, ignore_rule_only_turns)
-    key = (id(self), tracker.sender_id, flags, id(rule_only_data))
+    key = (id(self), tracker.sender_id, flags, _rule_only_key(rule_only_data))
     applied = tracker.applied_events()
     progress = _KEPT.get(key)
     if (
         progress is None
-        or progress.rule_only_data is not rule_only_data
+        or progress.domain is not self
         or len(progress.events) > len(applied)
         or any(a is not b for a, b in zip(progress.events, applied, strict=False))
     ):
-        progress = _Progress(tracker, rule_only_data)
+        progress = _Progress(self, tracker)
     _KEPT[key] = progress
     _KEPT.move_to_end(key)
-    while len(_KEPT) > MAX_CONVERSATIONS:
+    while len(_KEPT) > MAX_KEPT:
         _KEPT.popitem(last=False)
 
     # Rasa's generator yields the replaying tracker before each action, then at the end
