@@ -44,6 +44,7 @@ from sanic.response import HTTPResponse
 # Rasa's done once instead (each module says what it patches, why, and what it measured)
 from bot import (  # noqa: F401
     action_server_session,
+    anchored_entity_ruler,
     domain_empty_check,
     event_type_cache,
     fast_action_validation,
