@@ -3,6 +3,11 @@
 Rasa's own in-memory store keeps every conversation until the process stops. This one
 deletes a conversation CONVERSATION_TTL_SECONDS (default 1800) after its last message, so
 "deleted after 30 minutes with no messages" holds in the default set-up too.
+
+It also notes the intent of each conversation's latest message when it is saved, so the
+gateway channel can tell whether a message was an emergency without rebuilding the whole
+conversation from the store (`bot/gateway_channel.py`, `was_emergency`); the note is deleted
+with the conversation.
 """
 
 from __future__ import annotations
@@ -32,9 +37,14 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self.record_exp = float(ttl or 1800)
         # sender -> time of last save; kept in that order, so the oldest come first
         self._saved_at: dict[str, float] = {}
+        # sender -> the intent of the latest message, as `retrieve(sender).latest_message`
+        # would give it (a new session resets it in both)
+        self.latest_intents: dict[str, str | None] = {}
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
+        latest = (tracker.latest_message.intent or {}) if tracker.latest_message else {}
+        self.latest_intents[tracker.sender_id] = latest.get("name")
         self._saved_at.pop(tracker.sender_id, None)
         self._saved_at[tracker.sender_id] = time.monotonic()
         self._expire()
@@ -49,11 +59,16 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self._expire()
         return await super().keys()
 
+    def forget(self, sender: str) -> None:
+        """Deletes the conversation and everything noted about it."""
+        self.store.pop(sender, None)
+        self._saved_at.pop(sender, None)
+        self.latest_intents.pop(sender, None)
+
     def _expire(self) -> None:
         cutoff = time.monotonic() - self.record_exp
         while self._saved_at:
             sender, saved_at = next(iter(self._saved_at.items()))
             if saved_at > cutoff:
                 break
-            del self._saved_at[sender]
-            self.store.pop(sender, None)
+            self.forget(sender)

@@ -56,6 +56,7 @@ from bot import (  # noqa: F401
     resumable_states,
     sequential_graph_runner,
 )
+from bot.expiring_tracker_store import ExpiringInMemoryTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -164,10 +165,15 @@ async def resolve_choice(store: TrackerStore, sender: str, text: str, channel: s
 async def was_emergency(store: TrackerStore, sender: str) -> bool:
     """Whether the message just handled was recognised as an emergency.
 
-    A second read of the conversation: Rasa does not hand its tracker to the channel. The
-    webhook reads only when no reply already carries a helpline, and bot/event_type_cache.py
-    makes the read cheap (0.3 ms after 5 messages, 1.2 ms after 25; 1.5 and 6.7 ms before).
+    Rasa does not hand its tracker to the channel. The in-memory store notes the latest
+    message's intent when Rasa saves the conversation (bot/expiring_tracker_store.py); other
+    stores are read again, whole (bot/event_type_cache.py makes that cheaper: 0.3 ms after 5
+    messages, 1.2 ms after 25). The webhook asks only when no reply already carries a
+    helpline; the whole read was 3% of Rasa's samples at 50 concurrent conversations.
     """
+    for inner in _stores(store):
+        if isinstance(inner, ExpiringInMemoryTrackerStore) and sender in inner.latest_intents:
+            return inner.latest_intents[sender] == EMERGENCY_INTENT
     tracker = await store.retrieve(sender)
     intent = (tracker.latest_message.intent or {}) if tracker and tracker.latest_message else {}
     return intent.get("name") == EMERGENCY_INTENT
@@ -196,19 +202,29 @@ async def offered_payloads(store: TrackerStore, sender: str) -> list[str]:
     return payloads
 
 
+def _wrapped(store: TrackerStore) -> list[TrackerStore]:
+    """The stores Rasa's wrappers (AwaitableTrackerStore, FailSafeTrackerStore) hold."""
+    inner = [getattr(store, name, None) for name in ("_tracker_store", "_fallback_tracker_store")]
+    return [found for found in inner if found is not None]
+
+
+def _stores(store: TrackerStore) -> list[TrackerStore]:
+    """The store and every store inside it, outermost first."""
+    return [store] + [inner for wrapped in _wrapped(store) for inner in _stores(wrapped)]
+
+
 def delete_conversation(store: TrackerStore, sender: str) -> None:
     """Deletes the conversation from the store and from any store it wraps.
 
     Rasa wraps the configured store (AwaitableTrackerStore, FailSafeTrackerStore, whose
     in-memory fallback may hold conversations from a time Redis was down): all are emptied.
     """
-    inner_stores = [
-        getattr(store, name, None) for name in ("_tracker_store", "_fallback_tracker_store")
-    ]
-    wrapped = [inner for inner in inner_stores if inner is not None]
+    wrapped = _wrapped(store)
     for inner in wrapped:
         delete_conversation(inner, sender)
-    if isinstance(store, InMemoryTrackerStore):
+    if isinstance(store, ExpiringInMemoryTrackerStore):
+        store.forget(sender)
+    elif isinstance(store, InMemoryTrackerStore):
         store.store.pop(sender, None)
     elif isinstance(store, RedisTrackerStore):
         store.red.delete(store.key_prefix + sender)

@@ -9,7 +9,7 @@ from rasa.core.tracker_store import (
     InMemoryTrackerStore,
 )
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.gateway_channel import delete_conversation, has_helpline, resolve_choice, was_emergency
@@ -92,3 +92,58 @@ async def test_an_emergency_is_recognised_from_the_stored_conversation(store):
     await store.save(tracker)
     assert await was_emergency(store, SENDER)
     assert not await was_emergency(store, "someone-new")
+
+
+@pytest.fixture
+async def expiring():
+    """The default set-up's store, wrapped as Rasa wraps it."""
+    from bot.expiring_tracker_store import ExpiringInMemoryTrackerStore
+
+    memory = ExpiringInMemoryTrackerStore(Domain.empty(), record_exp=60)
+    return memory, AwaitableTrackerStore(FailSafeTrackerStore(memory))
+
+
+async def whole_read(store, sender: str) -> bool:
+    """was_emergency's answer from the conversation read again, as for other stores."""
+    tracker = await store.retrieve(sender)
+    intent = (tracker.latest_message.intent or {}) if tracker and tracker.latest_message else {}
+    return intent.get("name") == "emergency"
+
+
+async def test_the_in_memory_store_answers_without_reading_the_conversation_again(
+    expiring, monkeypatch
+):
+    memory, store = expiring
+    tracker = await store.get_or_create_tracker(SENDER)
+    steps = [
+        UserUttered("he has a knife", intent={"name": "emergency", "confidence": 1.0}),
+        UserUttered("thanks", intent={"name": "thanks", "confidence": 0.9}),
+        UserUttered("he's back", intent={"name": "emergency", "confidence": 0.4}),
+        SessionStarted(),
+        UserUttered("hello", intent={"name": "greet", "confidence": 0.9}),
+    ]
+    for event in steps:
+        tracker.update(event)
+        await store.save(tracker)
+        expected = await whole_read(store, SENDER)
+
+        async def no_read(*args, **kwargs):
+            raise AssertionError("read the whole conversation again")
+
+        monkeypatch.setattr(store, "retrieve", no_read)
+        assert await was_emergency(store, SENDER) is expected
+        monkeypatch.undo()
+    assert not await was_emergency(store, "someone-new")
+
+
+async def test_what_the_store_noted_goes_with_the_conversation(expiring):
+    memory, store = expiring
+    tracker = await store.get_or_create_tracker(SENDER)
+    tracker.update(UserUttered("he has a knife", intent={"name": "emergency", "confidence": 1.0}))
+    await store.save(tracker)
+    assert memory.latest_intents == {SENDER: "emergency"}
+    delete_conversation(store, SENDER)
+    assert not await store.exists(SENDER) and memory.latest_intents == {}
+    await store.save(tracker)
+    memory.record_exp = 0  # expired at the next look
+    assert not await store.exists(SENDER) and memory.latest_intents == {}
