@@ -21,14 +21,20 @@ def nlp():
     return spacy.load("en_vawg_patterns")
 
 
-def parse(nlp, component: PatternEntities, text: str, ranking: dict[str, float]) -> dict:
+def run_after_classifier(nlp, components: list, text: str, ranking: dict[str, float]) -> dict:
+    """A message as the classifier left it (`ranking`), through `components` in order."""
     message = Message(data={TEXT: text})
     message.set(SPACY_DOCS[TEXT], nlp(text))
     ranked = [{"name": n, "confidence": c} for n, c in sorted(ranking.items(), key=lambda x: -x[1])]
     message.set(INTENT, ranked[0])
     message.set(INTENT_RANKING_KEY, ranked)
-    component.process([message])
+    for component in components:
+        component.process([message])
     return message.as_dict(only_output_properties=False)
+
+
+def parse(nlp, component: PatternEntities, text: str, ranking: dict[str, float]) -> dict:
+    return run_after_classifier(nlp, [component], text, ranking)
 
 
 def test_emergency_wins_when_the_model_gives_it_the_threshold(nlp):
@@ -78,17 +84,6 @@ def _classifiers_in_config_order(name: str) -> list:
         elif entry["name"].endswith("PatternEntities"):
             built.append(PatternEntities(options.get("emergency_threshold")))
     return built
-
-
-def run_after_classifier(nlp, components: list, text: str, ranking: dict[str, float]) -> dict:
-    message = Message(data={TEXT: text})
-    message.set(SPACY_DOCS[TEXT], nlp(text))
-    ranked = [{"name": n, "confidence": c} for n, c in sorted(ranking.items(), key=lambda x: -x[1])]
-    message.set(INTENT, ranked[0])
-    message.set(INTENT_RANKING_KEY, ranked)
-    for component in components:
-        component.process([message])
-    return message.as_dict(only_output_properties=False)
 
 
 @pytest.mark.parametrize("config", ["config.yml", "config_nlu_testing.yml"])
