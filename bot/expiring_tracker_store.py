@@ -23,6 +23,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
+def latest_intent(tracker: DialogueStateTracker | None) -> str | None:
+    """The name of the intent of the conversation's latest message, if there is one."""
+    latest = tracker.latest_message if tracker else None
+    return (latest.intent or {}).get("name") if latest else None
+
+
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     def __init__(
         self,
@@ -43,8 +49,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
-        latest = (tracker.latest_message.intent or {}) if tracker.latest_message else {}
-        self.latest_intents[tracker.sender_id] = latest.get("name")
+        self.latest_intents[tracker.sender_id] = latest_intent(tracker)
         self._saved_at.pop(tracker.sender_id, None)
         self._saved_at[tracker.sender_id] = time.monotonic()
         self._expire()

@@ -56,7 +56,7 @@ from bot import (  # noqa: F401
     resumable_states,
     sequential_graph_runner,
 )
-from bot.expiring_tracker_store import ExpiringInMemoryTrackerStore
+from bot.expiring_tracker_store import ExpiringInMemoryTrackerStore, latest_intent
 
 logger = logging.getLogger(__name__)
 
@@ -174,9 +174,7 @@ async def was_emergency(store: TrackerStore, sender: str) -> bool:
     for inner in _stores(store):
         if isinstance(inner, ExpiringInMemoryTrackerStore) and sender in inner.latest_intents:
             return inner.latest_intents[sender] == EMERGENCY_INTENT
-    tracker = await store.retrieve(sender)
-    intent = (tracker.latest_message.intent or {}) if tracker and tracker.latest_message else {}
-    return intent.get("name") == EMERGENCY_INTENT
+    return latest_intent(await store.retrieve(sender)) == EMERGENCY_INTENT
 
 
 def has_helpline(messages: list[dict[str, Any]]) -> bool:
