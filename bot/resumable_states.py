@@ -25,6 +25,7 @@ patches there.
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from typing import Any
 
@@ -127,11 +128,8 @@ def states_for_tracker_history(
 
     # the last state (after every event) is made beside the progress, not in it: the next
     # call may have more events before the next action, and then this state is not part of it
-    end = _Progress.__new__(_Progress)
-    end.replay = progress.replay
+    end = copy.copy(progress)
     end.states = list(progress.states)  # the step only reads the states before its own
-    end.last_ml_action_sub_state = progress.last_ml_action_sub_state
-    end.turn_was_hidden = progress.turn_was_hidden
     _step(self, end, False, *flags, rule_only_data)
     return _copy(end.states)
 

@@ -114,14 +114,8 @@ class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
 
     def _analyzer(self, vectorizer: Any) -> tuple[Any, dict[str, int]]:
         """The vectorizer's analyzer and vocabulary, made once per vectorizer."""
-        kept = getattr(self, "_analyzers", None)
-        if kept is None:
-            kept = self._analyzers = {}
-        found = kept.get(id(vectorizer))
-        if found is None or found[0] is not vectorizer:
-            found = kept[id(vectorizer)] = (
-                vectorizer,
-                vectorizer.build_analyzer(),
-                vectorizer.vocabulary_,
-            )
-        return found[1], found[2]
+        kept = self.__dict__.setdefault("_analyzers", {})  # by the vectorizer itself
+        found = kept.get(vectorizer)
+        if found is None:
+            found = kept[vectorizer] = (vectorizer.build_analyzer(), vectorizer.vocabulary_)
+        return found
