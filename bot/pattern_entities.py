@@ -1,6 +1,7 @@
 """NLU component: entities from the project's spaCy patterns, and the rule layer for danger.
 
-Runs after the intent classifier. It reads the spaCy doc that SpacyNLP attached to the
+Runs last in the NLU pipeline, after the intent classifier and the low-confidence fallback
+(so "too unsure" never replaces danger). It reads the spaCy doc that SpacyNLP attached to the
 message, adds each pattern match as an entity with its canonical value (the pattern `id`),
 and, when a `danger` pattern matched, sets the intent to `emergency` whatever the model
 predicted. So the trained model and the hand-written patterns are two independent ways of
