@@ -47,6 +47,7 @@ RASA_OPTIONS = [{"max_ngram": 2}, {"analyzer": "char_wb", "min_ngram": 2, "max_n
 SLICE = 16  # the small models are trained on every 16th intent example (a few seconds)
 WAYS = ("before", "after")
 SAMPLE = 200  # training texts parsed both ways
+ROW_LENGTH = 17  # config.yml's row_length for both featurizers
 
 
 def pipeline(config: str = "config.yml") -> list[dict[str, Any]]:
@@ -55,6 +56,11 @@ def pipeline(config: str = "config.yml") -> list[dict[str, Any]]:
 
 def options(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if key != "name"}
+
+
+def unscaled(entry: dict[str, Any]) -> dict[str, Any]:
+    """The options without `row_length`: the featurizer that must count as Rasa's does."""
+    return {key: value for key, value in options(entry).items() if key != "row_length"}
 
 
 class Components:
@@ -115,7 +121,7 @@ class Trained:
             ]
         else:
             configured = [
-                (NAME, SentenceCountVectorsFeaturizer, options(e))
+                (NAME, SentenceCountVectorsFeaturizer, unscaled(e))
                 for e in pipeline()
                 if e["name"] == NAME
             ]
@@ -182,14 +188,16 @@ def test_config_uses_it_with_rasas_options_in_both_configs():
         entries = pipeline(config)
         assert not [e for e in entries if e["name"] == "CountVectorsFeaturizer"]
         featurizers = [e for e in entries if e["name"] == NAME]
-        assert [options(e) for e in featurizers] == RASA_OPTIONS
+        assert [unscaled(e) for e in featurizers] == RASA_OPTIONS
+        assert {e.get("row_length") for e in featurizers} == {ROW_LENGTH}
     registered = DefaultV1Recipe._from_registry(NAME)
     assert registered.clazz is SentenceCountVectorsFeaturizer
     assert registered.types == {DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER}
     assert registered.is_trainable
-    assert SentenceCountVectorsFeaturizer.get_default_config() == (
-        CountVectorsFeaturizer.get_default_config()
-    )
+    assert SentenceCountVectorsFeaturizer.get_default_config() == {
+        **CountVectorsFeaturizer.get_default_config(),
+        "row_length": None,  # unscaled unless configured
+    }
 
 
 def test_the_vocabulary_is_rasas(trained):
@@ -301,3 +309,35 @@ def test_a_saved_featurizer_loads_and_featurizes_the_same(trained):
         for g, w in zip(got.features, want.features, strict=True):
             assert scipy.sparse.issparse(g.features)
             assert_same_matrix(g.features, w.features)
+
+
+def test_row_length_scales_rasas_counts_to_that_length(trained):
+    """With `row_length`, each sentence row is Rasa's counts scaled to that Euclidean length,
+    in training (`process_training_data` runs `process`) and for new messages alike."""
+    texts = sample_texts()
+    unscaled_messages = trained.parse(trained.featurizers["before"], texts)
+    scaled_featurizers = [
+        trained.components.make(
+            SentenceCountVectorsFeaturizer,
+            {**featurizer._config, "row_length": ROW_LENGTH},
+            featurizer._resource.name,
+            load=True,
+        )
+        for featurizer in trained.featurizers["after"]
+    ]
+    scaled_messages = trained.parse(scaled_featurizers, texts)
+    compared = 0
+    for scaled, counted in zip(scaled_messages, unscaled_messages, strict=True):
+        got = of(scaled.features, TEXT, FEATURE_TYPE_SENTENCE)
+        want = of(counted.features, TEXT, FEATURE_TYPE_SENTENCE)
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            g, w = g.features, w.features
+            assert np.array_equal(g.col, w.col) and np.array_equal(g.row, w.row)
+            if w.nnz:
+                counts = w.data.astype(np.float64)
+                expected = counts * ROW_LENGTH / np.linalg.norm(counts)
+                assert g.data == pytest.approx(expected, rel=1e-12)
+                assert np.linalg.norm(g.data) == pytest.approx(ROW_LENGTH)
+                compared += 1
+    assert compared > SAMPLE  # both featurizers, nearly every text (the unknown one has chars)
