@@ -299,6 +299,14 @@ DANGER = [
     ("i'm trapped in the house", "present_now"),
     ("he's strangling me", "threat_to_kill"),
     ("i was strangled", "strangulation"),
+    # not feeling safe, said of oneself
+    ("i don't feel safe", "in_danger"),
+    ("i dont feel safe at home", "in_danger"),
+    ("i really do not feel safe around him tonight", "in_danger"),
+    ("idont feel safe", "in_danger"),
+    ("im not safe here", "in_danger"),
+    ("we don't feel safe in our own home", "in_danger"),
+    ("i feel so unsafe", "in_danger"),
 ]
 
 
@@ -594,6 +602,12 @@ EVERYDAY = [
     "my mum's gonna kill me when i get home late",
     "she's gonna kill me if i forget the milk",
     "my boss is gonna kill me",
+    "i do feel safe now",
+    "i feel safe with my friends",
+    "i don't feel safe driving in the snow",
+    "i dont feel safe on the roads at night",
+    "i'm not safe to drive after that wine",
+    "i don't feel safe using this app on my phone",
 ]
 
 
