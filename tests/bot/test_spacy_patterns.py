@@ -307,6 +307,13 @@ DANGER = [
     ("im not safe here", "in_danger"),
     ("we don't feel safe in our own home", "in_danger"),
     ("i feel so unsafe", "in_danger"),
+    # the abuser named by what he did, and being held
+    ("the man who trafficked me is outside", "present_now"),
+    ("the guy that raped me is here right now", "present_now"),
+    ("they took my passport and won't let me go", "in_danger"),
+    ("he wont let me leave", "in_danger"),
+    ("he won't let me leave until he's finished with me", "present_now"),
+    ("they won't let me go home", "present_now"),
 ]
 
 
@@ -608,6 +615,10 @@ EVERYDAY = [
     "i dont feel safe on the roads at night",
     "i'm not safe to drive after that wine",
     "i don't feel safe using this app on my phone",
+    "my mum won't let me go to the party",
+    "they won't let me go out with my friends on a school night",
+    "my dad won't let me go on the school trip",
+    "the dentist who hurt me is retiring",
 ]
 
 
