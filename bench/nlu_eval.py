@@ -481,10 +481,23 @@ NOTES = [
     "TF-IDF weighting did as well but needs document frequencies saved with the model, so "
     "was not taken. With Rasa, on the new data: development set 89.7% -> 91.6%, its "
     "emergencies 120 -> 122 of 122.",
-    "- Together: development set 88.2% -> 91.6%, emergencies 119 -> 122 of 122 (4 out-of-scope "
-    "items still answered as emergencies); cross-validation 79.4% -> 82.7%, emergency recall "
-    "94.3% -> 97.4%; external set 82.6% -> 84.7%, still 7 of 9 emergencies and 1 out-of-scope "
-    "item answered as one (5 non-emergency items in all, 3 before).",
+    "- Together, at this point: development set 88.2% -> 91.6%, emergencies 119 -> 122 of 122 "
+    "(4 out-of-scope items still answered as emergencies); cross-validation 79.4% -> 82.7%, "
+    "emergency recall 94.3% -> 97.4%; external set 82.6% -> 84.7%, still 7 of 9 emergencies "
+    "and 1 out-of-scope item answered as one (5 non-emergency items in all, 3 before).",
+    "- **Danger words without danger:** the development set's false alarms came from the "
+    "model (none from the patterns): it had learnt words such as phone, screaming, strangle "
+    "or knife more than present danger. An engineer who saw neither held-out set wrote 166 "
+    "everyday sentences that use such words with no danger (out of scope) and 75 'is this "
+    "abuse?' accounts of past or controlling behaviour with no danger now (5,734 examples). "
+    "Development set 91.6% -> 92.5%, out-of-scope items answered as emergencies 4 -> 2, all "
+    "false alarms 13 -> 10, emergencies still 122 of 122.",
+    "- **Danger patterns** from a probe of 95 danger messages written for this (not from "
+    "either held-out set), which the model missed: 'I don't feel safe' / 'I'm not safe' / "
+    "'I feel unsafe' said of oneself (the model gave 'deny'), the abuser named by what he did "
+    "and present ('the man who trafficked me is outside'), and being held ('... and won't let "
+    "me go'); with guards for 'not safe driving', 'not safe to drive' and a parent's 'won't let "
+    "me go to the party / out with my friends', which an older pattern had taken for danger.",
     "",
 ]
 
