@@ -217,14 +217,13 @@ def delete_conversation(store: TrackerStore, sender: str) -> None:
     Rasa wraps the configured store (AwaitableTrackerStore, FailSafeTrackerStore, whose
     in-memory fallback may hold conversations from a time Redis was down): all are emptied.
     """
-    wrapped = _wrapped(store)
-    for inner in wrapped:
-        delete_conversation(inner, sender)
-    if isinstance(store, ExpiringInMemoryTrackerStore):
-        store.forget(sender)
-    elif isinstance(store, InMemoryTrackerStore):
-        store.store.pop(sender, None)
-    elif isinstance(store, RedisTrackerStore):
-        store.red.delete(store.key_prefix + sender)
-    elif not wrapped:  # a store we cannot empty must not be used: it would keep conversations
-        raise RuntimeError(f"cannot delete conversations from {type(store).__name__}")
+    for each in _stores(store):
+        if isinstance(each, ExpiringInMemoryTrackerStore):
+            each.forget(sender)
+        elif isinstance(each, InMemoryTrackerStore):
+            each.store.pop(sender, None)
+        elif isinstance(each, RedisTrackerStore):
+            each.red.delete(each.key_prefix + sender)
+        elif not _wrapped(each):
+            # a store we cannot empty must not be used: it would keep conversations
+            raise RuntimeError(f"cannot delete conversations from {type(each).__name__}")
