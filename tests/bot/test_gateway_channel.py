@@ -73,6 +73,14 @@ async def test_delete_conversation_removes_it(store):
     assert not await store.exists(SENDER)
 
 
+def test_a_store_that_cannot_be_emptied_is_refused():
+    class Unknown:  # neither a store it knows nor a wrapper of one
+        pass
+
+    with pytest.raises(RuntimeError, match="cannot delete conversations from Unknown"):
+        delete_conversation(Unknown(), SENDER)
+
+
 @pytest.mark.parametrize(
     "text, found",
     [
