@@ -106,7 +106,8 @@ class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
         counts it (the same analyzer, the vocabulary's columns, out-of-vocabulary n-grams
         left out, `binary` as configured) and made as the COO matrix Rasa made: columns in
         order, int32 indices, the vectorizer's dtype (tests/bot/test_sentence_count_vectors.py
-        compares them on every training example).
+        compares them on every training example). With `row_length` set, the counts are then
+        scaled to that length (floats).
         """
         vectorizer: Any = self.vectorizers.get(attribute)
         if not vectorizer or not tokens:
