@@ -499,6 +499,34 @@ NOTES = [
     "me go'); with guards for 'not safe driving', 'not safe to drive' and a parent's 'won't let "
     "me go to the party / out with my friends', which an older pattern had taken for danger.",
     "",
+    "Two days later (the development set read, the external set only counted, at the end):",
+    "",
+    "- **Two new probe sets**, each written by an engineer who saw neither held-out set: "
+    "one to find gaps (320 danger messages in many voices and 320 that must not raise the "
+    "alarm: idioms, past abuse, questions, unrelated requests), and one kept back and only "
+    "counted (200 and 200). The first showed 305 of 320 caught and 40 false alarms (12 of "
+    "them from the patterns).",
+    "- **Danger patterns:** 821 -> 843 lines, from the first probe's misses and the "
+    "development set's last two: someone hurting mum now (a child telling), 'mum being "
+    "hurt', 'mummy's bleeding', being made to drink bleach or swallow pills, an attack "
+    "'now' or 'about an hour ago', 'not safe. can't talk.', 'please come', 'send help', "
+    "'scared rn'. Guards for abuse that is over ('used to strangle me', 'used to say he'd "
+    "kill himself'), hyperbole with its trivial reason after a comma ('my dad's going to "
+    "kill me, I dented his car'), 'held hostage by a toddler', exams 'killing my daughter', "
+    "a tracker 'hidden in my bag', 'SOS my eyeliner', 'please come to our coffee morning'. "
+    "Each has tests, including that a guard does not hide a real threat beside it.",
+    "- **Training data tried and not kept:** 130 emergencies and 172 hard negatives in the "
+    "first probe's weak spots, written by an engineer who saw neither held-out set. With "
+    "them the kept-back probe's false alarms fell 33 -> 28 of 200 but it caught 196 of 200 "
+    "emergencies instead of 198, and the external set lost an item (85.1% -> 84.7%); the "
+    "emergencies alone caught 198 but raised false alarms to 39. A missed emergency costs "
+    "more than a needless 999 answer, so neither was kept.",
+    "- With the patterns alone: the first probe (now read) 305 -> 312 of 320 caught, false "
+    "alarms 40 -> 35; the kept-back probe 198 of 200 caught as before, false alarms 34 -> 33; "
+    "the development and external sets unchanged (122 of 122 and 7 of 9 emergencies, 92.5% "
+    "and 85.1%). The patterns close gaps of their own kind; the external set's two missed "
+    "emergencies are not among them.",
+    "",
 ]
 
 

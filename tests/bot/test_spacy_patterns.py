@@ -314,6 +314,31 @@ DANGER = [
     ("he wont let me leave", "in_danger"),
     ("he won't let me leave until he's finished with me", "present_now"),
     ("they won't let me go home", "present_now"),
+    # a child telling that mum is being hurt, fragments, forced swallowing, an attack just now
+    ("i'm 12 and my brother is hitting my mum with a chair", "attack_now"),
+    ("dad is hurting mummy", "attack_now"),
+    ("help mum being hurt", "attack_now"),
+    ("mummys bleeding", "attack_now"),
+    ("he made me drink bleach", "attack_now"),
+    ("they forced her to swallow pills", "attack_now"),
+    ("sorry my english not good. husband hit me now very bad", "attack_now"),
+    ("i was raped about an hour ago and i dont know what to do", "attack_now"),
+    ("i was assaulted 20 minutes ago", "attack_now"),
+    ("not safe. cant talk.", "cannot_talk"),
+    ("not safe. cant talk.", "in_danger"),
+    ("i cant talk, he's in the next room", "cannot_talk"),
+    ("pls come", "in_danger"),
+    ("please come now he's here", "in_danger"),
+    ("someone come and help me", "in_danger"),
+    ("come quick", "in_danger"),
+    ("send help", "in_danger"),
+    ("im so scared rn", "in_danger"),
+    ("i'm terrified right now", "in_danger"),
+    # guards must not hide a real threat next to them
+    ("he's gonna kill me, i called the police and they're not here", "threat_to_kill"),
+    ("he's going to kill me, i locked myself in the bathroom", "threat_to_kill"),
+    ("sos he's here", "in_danger"),
+    ("sos what do i do", "in_danger"),
 ]
 
 
@@ -619,6 +644,27 @@ EVERYDAY = [
     "they won't let me go out with my friends on a school night",
     "my dad won't let me go on the school trip",
     "the dentist who hurt me is retiring",
+    # abuse that is over, said with "used to"
+    "my ex used to strangle me during arguments, we split up years ago",
+    "my ex used to threaten to kill me but he moved away",
+    "my old boyfriend used to say he'd kill himself if i left",
+    "i used to self harm when i was with him",
+    "my mum used to shut me in my room when i was little",
+    "he hurt me now and then when we were together",
+    # hyperbole with the trivial reason after a comma
+    "my dad's going to kill me, i dented his car",
+    "dad's gonna kill me, i scratched the car on the gatepost",
+    "my brother will kill me, i deleted his game save",
+    # everyday words near danger words
+    "i'm being held hostage by a toddler who won't sleep",
+    "the mocks are killing my daughter, she's so stressed",
+    "how do i check if there's an airtag hidden in my bag",
+    "sos my eyeliner is a mess",
+    "please come to our coffee morning",
+    "please come and join us for the quiz",
+    "i can't talk to my mum about it.",
+    "i can't speak english very well",
+    "is it not safe?",
 ]
 
 
