@@ -526,6 +526,14 @@ NOTES = [
     "the development and external sets unchanged (122 of 122 and 7 of 9 emergencies, 92.5% "
     "and 85.1%). The patterns close gaps of their own kind; the external set's two missed "
     "emergencies are not among them.",
+    "- **Tried and not kept:** letting a guard cancel the model's below-top emergency (the "
+    "0.2 threshold), so that a known idiom is not answered with 999. The kept-back probe "
+    "lost an emergency: a long message whose guarded phrase ('doesn't let me go anywhere') "
+    "sat beside a threat the model had caught.",
+    "- **Threats of punishment** ('he's going to teach me a lesson', 'he said he'll make me "
+    "pay'), with a guard for 'that'll teach me a lesson': 843 -> 846 lines. Added after "
+    "reading the kept-back probe's misses, so that probe is no longer blind: 198 -> 199 of "
+    "200.",
     "",
 ]
 

@@ -339,6 +339,10 @@ DANGER = [
     ("he's going to kill me, i locked myself in the bathroom", "threat_to_kill"),
     ("sos he's here", "in_danger"),
     ("sos what do i do", "in_danger"),
+    # threats of punishment
+    ("he is going to teach me a lesson i won't forget", "threat_to_kill"),
+    ("he's gonna teach me a lesson when i get home", "threat_to_kill"),
+    ("he said he'll make me pay for this", "threat_to_kill"),
 ]
 
 
@@ -665,6 +669,8 @@ EVERYDAY = [
     "i can't talk to my mum about it.",
     "i can't speak english very well",
     "is it not safe?",
+    "that'll teach me a lesson for not checking the weather",
+    "my ex made me pay for everything",
 ]
 
 
