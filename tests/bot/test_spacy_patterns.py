@@ -343,6 +343,15 @@ DANGER = [
     ("he is going to teach me a lesson i won't forget", "threat_to_kill"),
     ("he's gonna teach me a lesson when i get home", "threat_to_kill"),
     ("he said he'll make me pay for this", "threat_to_kill"),
+    # held, close by, pills ready, a parent not waking
+    ("they lock us in a flat and men come every night, please help tonight", "present_now"),
+    ("please help tonight", "in_danger"),
+    ("i've got the tablets in front of me now", "self_harm"),
+    ("he's five minutes away and he's furious", "present_now"),
+    ("he's come back with his mates", "present_now"),
+    ("my mum isnt waking up and theres bruises on her face", "attack_now"),
+    ("my mum won't wake up", "attack_now"),
+    ("guess who's turned up drunk with a crowbar", "weapon"),
 ]
 
 
@@ -671,6 +680,11 @@ EVERYDAY = [
     "is it not safe?",
     "that'll teach me a lesson for not checking the weather",
     "my ex made me pay for everything",
+    "my mum is 5 minutes away",
+    "the delivery driver is ten minutes away",
+    "my mum isn't answering her phone",
+    "he's come back home from work",
+    "please help me with my homework",
 ]
 
 
