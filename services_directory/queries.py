@@ -6,7 +6,8 @@ before unknown before closed, services centred on the asked abuse type first, se
 talk to survivors directly, higher confidence, then a phone before other routes before none.
 
 When no local specialist is known to be open at the asked time, a 24/7 service goes first
-(matching the filters if one does, else the abuse type, else a general 24/7 line), and with
+(matching the filters if one does, else the abuse type, else a general 24/7 line; with no
+abuse type asked, one for domestic abuse is preferred), and with
 `open_now` the local service that opens soonest is kept second so the reply can say when.
 A text `search` looks services up by name and gets neither addition.
 """
@@ -25,6 +26,7 @@ from services_directory.records import ServiceRecord
 _CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 _KIND_ORDER = {"local": 0, "national": 2, "emergency": 4}
 _DIRECT_AUDIENCES = {"survivor", "child_young_person"}
+DEFAULT_ABUSE_TYPE = "domestic_abuse"  # for the 24/7 option when no abuse type is asked
 # Filter name -> the taxonomy its value comes from.
 _TERM_FILTERS = {
     "abuse_type": taxonomy.ABUSE_TYPE,
@@ -176,6 +178,9 @@ def _best_24_7(
 ) -> Match | None:
     """The 24/7 option: from the results, else matching the abuse type, else a general line."""
     audience = filters.audience or "survivor"
+    # With no abuse type asked, prefer a line for domestic abuse, the form most people mean
+    # by "help": otherwise the name breaks the tie, and a trafficking line came first.
+    wanted = filters.abuse_type or DEFAULT_ABUSE_TYPE
 
     def best(candidates: list[Match]) -> Match | None:
         usable = [
@@ -185,7 +190,8 @@ def _best_24_7(
             and match.record.kind != "emergency"
             and audience in match.record.audiences
         ]
-        return min(usable, key=Match.fallback_key, default=None)
+        fitting = [match for match in usable if wanted in match.record.abuse_types]
+        return min(fitting or usable, key=Match.fallback_key, default=None)
 
     no_filters = ServiceFilters()
     return (

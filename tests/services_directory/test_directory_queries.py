@@ -219,6 +219,22 @@ def test_when_no_local_specialist_is_open_a_24_7_option_comes_first(directory):
     assert found.index("west_da_centre") < found.index("mens_line")  # local still before national
 
 
+# its name sorts before national_247_line's: only the abuse type can put it second
+SLAVERY_247_LINE = make_record("a_slavery_247_line", abuse_types=["modern_slavery"], hours=ALL_WEEK)
+
+
+def test_with_no_abuse_type_the_24_7_option_is_a_domestic_abuse_line(add_records):
+    directory = add_records(*RECORDS, SLAVERY_247_LINE)
+    found = find(directory, at=SATURDAY_NOON)
+    assert found[0] == "national_247_line"
+    assert "a_slavery_247_line" in found
+
+
+def test_the_24_7_option_follows_the_abuse_type_asked(add_records):
+    directory = add_records(*RECORDS, SLAVERY_247_LINE)
+    assert find(directory, at=SATURDAY_NOON, abuse_type="modern_slavery")[0] == "a_slavery_247_line"
+
+
 def test_the_24_7_option_is_found_even_when_no_result_is_24_7(directory):
     found = find(directory, at=SATURDAY_NOON, abuse_type="stalking")
     assert found == ["general_247", "west_da_centre"]
