@@ -499,7 +499,7 @@ NOTES = [
     "me go'); with guards for 'not safe driving', 'not safe to drive' and a parent's 'won't let "
     "me go to the party / out with my friends', which an older pattern had taken for danger.",
     "",
-    "Two days later (the development set read, the external set only counted, at the end):",
+    "That evening (the development set read, the external set only counted, at the end):",
     "",
     "- **Two new probe sets**, each written by an engineer who saw neither held-out set: "
     "one to find gaps (320 danger messages in many voices and 320 that must not raise the "
