@@ -551,6 +551,10 @@ NOTES = [
     "waking up', 'turned up drunk with a crowbar'), 846 -> 854 lines: probe A 311 of 320 "
     "(29 false alarms, 35 before the data), probe B 199 of 200 (28, 33 before). The external "
     "set, counted once at the end: 85.1% -> 84.3%, emergencies 7 -> 8 of 9.",
+    "- **Review:** four of this session's lines repeated patterns the file already had ('come "
+    "quick', 'send help', 'please help now', and the same 'my mum isn't waking up' twice); "
+    "they were folded into those, 854 -> 850 lines, with the same matches on all 9,436 "
+    "sentences checked (tests, probes, both held-out sets, training data).",
     "",
 ]
 
