@@ -343,6 +343,7 @@ DANGER = [
     ("he is going to teach me a lesson i won't forget", "threat_to_kill"),
     ("he's gonna teach me a lesson when i get home", "threat_to_kill"),
     ("he said he'll make me pay for this", "threat_to_kill"),
+    ("my father in law wants to teach me a lesson", "threat_to_kill"),
     # held, close by, pills ready, a parent not waking
     ("they lock us in a flat and men come every night, please help tonight", "present_now"),
     ("please help tonight", "in_danger"),
