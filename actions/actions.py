@@ -28,6 +28,14 @@ def directory() -> DirectoryClient:
     return _client
 
 
+async def close_directory() -> None:
+    """Closes the shared client's connections (the action server calls this as it stops)."""
+    global _client
+    if _client is not None:
+        await _client.close()
+        _client = None
+
+
 def channel_of(tracker: Tracker) -> str:
     return SMS if tracker.get_latest_input_channel() == SMS else "web"
 
