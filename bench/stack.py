@@ -1,8 +1,10 @@
-"""The real stack for benchmarks: `scripts/supervise.py` on free loopback ports.
+"""The real stack: `scripts/supervise.py` on free loopback ports, for benchmarks and tests.
 
-Started the way the end-to-end tests start it (tests/e2e/conftest.py): a fresh SQLite
-directory, its own ports, a given model (RASA_MODEL), and the public rate limits raised,
-because all the load comes from 127.0.0.1 and would otherwise be refused with 429s.
+`Stack` is the one place that starts, watches and stops it; the end-to-end tests
+(tests/e2e/conftest.py) subclass it, so this module imports only the standard library at the
+top (httpx is imported where it is used). `start_stack` is the benchmark's shape: a fresh
+SQLite directory, its own ports, a given model (RASA_MODEL), and the public rate limits
+raised, because all the load comes from 127.0.0.1 and would otherwise be refused with 429s.
 Memory is read from /proc: VmHWM (the kernel's peak) of every process of the stack, and a
 sampled sum of VmRSS for the whole system's peak at one moment.
 """
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPERVISOR = ROOT / "scripts" / "supervise.py"
@@ -150,6 +153,9 @@ class MemorySampler:
         }
 
 
+AnyStack = TypeVar("AnyStack", bound="Stack")
+
+
 @dataclass
 class Stack:
     base_url: str
@@ -157,6 +163,31 @@ class Stack:
     process: subprocess.Popen
     started_at: float
     rasa_url: str = ""
+
+    @classmethod
+    def start(
+        cls: type[AnyStack],
+        env: dict[str, str],
+        workdir: Path,
+        command: list[str] | None = None,
+        **extra,
+    ) -> AnyStack:
+        """The supervisor (or `command`) with `env` (PORT and RASA_URL set); its whole output
+        goes to workdir/stack.log, and it runs in a session of its own to be killed as a group.
+        `extra` sets a subclass's own fields."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        log_path = workdir / "stack.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                command or [sys.executable, str(SUPERVISOR)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        base_url = f"http://127.0.0.1:{env['PORT']}"
+        return cls(base_url, log_path, process, time.monotonic(), env["RASA_URL"], **extra)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -176,7 +207,9 @@ class Stack:
             if found:
                 return found
             time.sleep(0.2)
-        raise RuntimeError(f"{what} (log tail below)\n" + self.log_text()[-3000:])
+        code = self.process.poll()
+        why = f"the supervisor exited ({code})" if code is not None else f"{timeout:g} s passed"
+        raise RuntimeError(f"{what}: {why} (log tail below)\n" + self.log_text()[-3000:])
 
     def wait_for_pids(self, names: tuple[str, ...], timeout: float = 30) -> dict[str, int]:
         def started() -> dict[str, int] | None:
@@ -197,8 +230,12 @@ class Stack:
 
         return self.wait_until(healthy, timeout, "the stack is not healthy")  # type: ignore[return-value]
 
+    def pid_of(self, name: str) -> int:
+        return self.pids()[name]
+
     def kill(self, name: str) -> int:
-        pid = self.pids()[name]
+        """SIGKILL to its whole process group, children included; the supervisor restarts it."""
+        pid = self.pid_of(name)
         os.killpg(pid, signal.SIGKILL)
         return pid
 
@@ -225,7 +262,6 @@ def start_stack(
     supervisor: list[str] | None = None,
 ) -> Stack:
     """Starts the supervisor (or a given command line in its place) on free ports."""
-    workdir.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ("PORT", "INTERNAL_PORT", "RASA", "ACTIONS")}
     base_url = f"http://127.0.0.1:{ports['PORT']}"
     env = dict(os.environ)
@@ -241,15 +277,4 @@ def start_stack(
     )
     env.pop("REDIS_URL", None)
     env.update(extra_env or {})
-    log_path = workdir / "stack.log"
-    command = supervisor or [sys.executable, str(SUPERVISOR)]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Stack(base_url, log_path, process, time.monotonic(), env["RASA_URL"])
+    return Stack.start(env, workdir, supervisor)

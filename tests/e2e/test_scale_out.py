@@ -22,7 +22,8 @@ import pytest
 
 from api.rasa_client import replica_order
 from api.settings import Settings
-from tests.e2e.conftest import Stack, free_port, stack_env, supervised
+from bench.stack import free_port
+from tests.e2e.conftest import Stack, stack_env, supervised
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]
 
