@@ -311,7 +311,7 @@ DANGER = [
     ("the man who trafficked me is outside", "present_now"),
     ("the guy that raped me is here right now", "present_now"),
     ("they took my passport and won't let me go", "in_danger"),
-    ("he wont let me leave", "in_danger"),
+    ("he wont let me leave", "present_now"),
     ("he won't let me leave until he's finished with me", "present_now"),
     ("they won't let me go home", "present_now"),
     # a child telling that mum is being hurt, fragments, forced swallowing, an attack just now
@@ -353,6 +353,20 @@ DANGER = [
     ("my mum isnt waking up and theres bruises on her face", "attack_now"),
     ("my mum won't wake up", "attack_now"),
     ("guess who's turned up drunk with a crowbar", "weapon"),
+    # the negative forms, now that the positive ones ("i can talk now") no longer match
+    ("i cant talk now", "cannot_talk"),
+    ("i cant talk.", "cannot_talk"),
+    ("i cannot go on", "self_harm"),
+    ("i cant keep living like this", "self_harm"),
+    ("i won't be here much longer", "self_harm"),
+    ("i will never see the morning", "threat_to_kill"),
+    ("he will not let me leave the room", "present_now"),
+    ("they're not letting me leave", "present_now"),
+    ("i can't get out of the house, he's locked it", "present_now"),
+    ("my mum not breathing", "attack_now"),
+    ("mummy wont wake up", "attack_now"),
+    ("my son has taken an overdose", "child_danger"),
+    ("her boyfriend is hurting her right now", "attack_now"),
 ]
 
 
@@ -686,6 +700,24 @@ EVERYDAY = [
     "my mum isn't answering her phone",
     "he's come back home from work",
     "please help me with my homework",
+    # a modal without its negation: these matched when "n't" was optional after "can"/"will"
+    "yes i can talk now",
+    "he's out, i can talk.",
+    "i can speak now he's gone out",
+    "i can call now",
+    "i can breathe again since i left him",
+    "he will let me go out with my friends on friday",
+    "i can keep going, i just need some advice",
+    "i will be around much more for my sister now",
+    "i can go on the bus to the centre",
+    "i can get out of the house on tuesdays while he's at work",
+    "my mum is moving house next month",
+    # guards for questions and controlling behaviour that is not danger now
+    "the bindweed is choking my roses",
+    "what if i get in danger for helping her?",
+    "how do i know if her husband is hurting her",
+    "he won't let me go out without him",
+    "my daughter has taken over the shopping since my fall",
 ]
 
 
@@ -749,6 +781,21 @@ def test_every_form_of_abuse_the_patterns_know_has_its_own_answer():
     for value in pattern_ids("abuse_type") | pattern_ids("topic"):
         assert (value, None) in answered, value
         assert (value, "sms") in answered, value
+
+
+def test_no_training_example_of_another_intent_is_danger_to_the_patterns(nlp):
+    """The rule layer answers such a message with 999 whatever its label, so the label only
+    teaches the model that danger words go with another intent. Fix the pattern (a guard) if
+    the example is not danger, or drop the example if it is."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples = load_data(str(ROOT / "data" / "nlu")).intent_examples
+    labelled_otherwise = [
+        f"{e.get('intent')}: {e.get('text')}"
+        for e in examples
+        if e.get("intent") != "emergency" and danger_ids(nlp, e.get("text").lower())
+    ]
+    assert labelled_otherwise == []
 
 
 # -- the NLU component: danger wins, guards never become entities ---------------------------
