@@ -101,6 +101,19 @@ def test_danger_is_answered_first_with_999_and_the_silent_solution(agent, loop, 
     assert chat.last_actions(2) == ["utter_emergency", "action_signpost_emergency"]
 
 
+@pytest.mark.parametrize("answer", ["yes i can talk now", "he's out, i can talk."])
+def test_can_talk_after_hello_is_safe_to_talk_not_cant_talk(web, answer):
+    web.say("hello")
+    web.say(answer)
+    assert web.last_actions(1) == ["utter_safe_to_talk"]
+
+
+def test_cant_talk_after_hello_is_an_emergency(web):
+    web.say("hello")
+    web.say("i cant talk now")
+    assert "utter_emergency" in web.last_actions()
+
+
 def test_an_idiom_is_not_an_emergency(web):
     web.say("this headache is killing me")
     assert "utter_emergency" not in web.last_actions()
