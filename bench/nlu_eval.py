@@ -556,6 +556,38 @@ NOTES = [
     "they were folded into those, 854 -> 850 lines, with the same matches on all 9,436 "
     "sentences checked (tests, probes, both held-out sets, training data).",
     "",
+    "Later that night (the external set only counted, at the end; the same kind of machine ran "
+    "about 3 times slower than in the afternoon: cross-validation took 487 s instead of 164 s, "
+    "and the mean parse times above are 2-3 times those of the earlier run):",
+    "",
+    "- **A bare 'can' or 'will' stood for 'can't' or 'won't'.** spaCy splits 'can't' into 'ca' "
+    "+ \"n't\", so 13 danger patterns listed 'ca', 'can' and 'will' with the negation after them "
+    "optional, and the positive sentence matched too. 'yes i can talk now', the natural answer "
+    "to the greeting's 'is it safe to talk?', got the 999 answer, and so did 'i can breathe "
+    "again since i left him', 'i can keep going' and 'my mum is moving house'. Each such "
+    "pattern is now two: the one-word negatives alone, and the bare modal with its negation "
+    "required ('nt' counted, so 'i cant keep living like this' now matches). Found by listing "
+    "the training examples of other intents that the patterns call danger (12 of them).",
+    "- **Guards** for five of those twelve: a plant strangling another, 'what if I'm in danger "
+    "for helping', 'if her boyfriend is hurting her', 'won't let me leave the house on my own', "
+    "'my son has taken over my bank card'. The other six are danger to the patterns and so get "
+    "the 999 answer whatever their label ('should I call 999 if I hear him hurting her', 'I "
+    "hear my dad hurting my mum at night'); they were dropped from the training data (6,979 -> "
+    "6,973 examples), and a test now fails if an example of another intent matches a danger "
+    "pattern. 850 -> 867 lines, 29 new test sentences; on 8,204 sentences (training data, "
+    "development set, tests) nothing else changed. Development set 94.4% -> 94.6%, "
+    "emergencies 122 of 122; cross-validation 83.5% -> 83.7%; external set (counted) 84.3% -> "
+    "83.9% (one 'is this abuse?' item now below the confidence threshold), emergencies 8 of 9 "
+    "as before.",
+    "- **Tried and not kept:** 100 training examples in calm positive wording (safe to talk "
+    "now, 'he lets me ... but', 'I can get out on Tuesdays, where can I get support', everyday "
+    "'leave / breathe / move' sentences), written by an engineer who saw neither held-out set, "
+    "measured on a probe of 80 minimal pairs written by another (a negated danger message and "
+    "its calm twin). Probe emergencies 79 of 80 before and after; false alarms on the calm "
+    "halves 22 -> 21 of 80, none of them from the patterns (most are accounts of being safe "
+    "after danger: 'police came and took him, im at my mums now'); development set false "
+    "alarms 3 -> 4. Not kept. (The external set, counted: emergencies 8 -> 7 of 9.)",
+    "",
 ]
 
 
