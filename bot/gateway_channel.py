@@ -52,6 +52,7 @@ from bot import (  # noqa: F401
     fast_rule_matching,
     fast_slot_copy,
     frozen_heap,
+    narrow_skops_trust,
     quiet_log_copies,
     resumable_states,
     sequential_graph_runner,
