@@ -28,7 +28,8 @@ import sklearn.utils
 from sklearn.linear_model import LogisticRegression
 
 TRUSTED_ESTIMATORS = [("LogisticRegression", LogisticRegression)]
-_TRUSTED_NAMES = ["sklearn.linear_model._logistic.LogisticRegression"]
+# the names skops gives them (module and class), as its trusted list holds them
+_TRUSTED_NAMES = [f"{cls.__module__}.{cls.__qualname__}" for _, cls in TRUSTED_ESTIMATORS]
 
 
 def install() -> None:
