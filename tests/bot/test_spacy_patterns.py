@@ -12,6 +12,8 @@ import pytest
 import spacy
 import yaml
 
+from bench.nlu_eval import training_examples
+
 ROOT = Path(__file__).resolve().parents[2]
 PATTERNS = ROOT / "data" / "spacy" / "patterns.jsonl"
 
@@ -787,13 +789,12 @@ def test_no_training_example_of_another_intent_is_danger_to_the_patterns(nlp):
     """The rule layer answers such a message with 999 whatever its label, so the label only
     teaches the model that danger words go with another intent. Fix the pattern (a guard) if
     the example is not danger, or drop the example if it is."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    examples = load_data(str(ROOT / "data" / "nlu")).intent_examples
     labelled_otherwise = [
-        f"{e.get('intent')}: {e.get('text')}"
-        for e in examples
-        if e.get("intent") != "emergency" and danger_ids(nlp, e.get("text").lower())
+        f"{intent}: {text}"
+        for intent, texts in training_examples().items()
+        if intent != "emergency"
+        for text in texts
+        if danger_ids(nlp, text.lower())
     ]
     assert labelled_otherwise == []
 
