@@ -24,7 +24,6 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
@@ -38,10 +37,12 @@ from rasa.utils.common import override_defaults
 
 from bench.nlu_eval import training_texts
 from bot import fast_intent_classifier
+from bot.merged_columns_classifier import MergedColumnsLogisticRegressionClassifier
 from bot.sentence_count_vectors import SentenceCountVectorsFeaturizer
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "bot.sentence_count_vectors.SentenceCountVectorsFeaturizer"
+CLASSIFIER = "bot.merged_columns_classifier.MergedColumnsLogisticRegressionClassifier"
 # what config.yml had before: Rasa's featurizer with these options
 RASA_OPTIONS = [{"max_ngram": 2}, {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5}]
 SLICE = 16  # the small models are trained on every 16th intent example (a few seconds)
@@ -100,7 +101,7 @@ class Trained:
         sliced = TrainingData(
             [Message(data=dict(m.data)) for m in self.data.intent_examples[::SLICE]]
         )
-        [classifier_entry] = [e for e in entries if e["name"] == "LogisticRegressionClassifier"]
+        [classifier_entry] = [e for e in entries if e["name"] == CLASSIFIER]
         self.small: dict[str, list[Any]] = {}
         self.rows: dict[str, Any] = {}
         for way in WAYS:
@@ -108,7 +109,9 @@ class Trained:
             self._featurize(sliced, featurizers)
             self.rows[way] = fast_intent_classifier._ORIGINAL_CREATE_X(None, sliced.intent_examples)
             classifier = self.components.make(
-                LogisticRegressionClassifier, options(classifier_entry), f"classifier_{way}"
+                MergedColumnsLogisticRegressionClassifier,
+                options(classifier_entry),
+                f"classifier_{way}",
             )
             classifier.train(sliced)  # Rasa's own training, as `rasa train` runs it
             self.small[way] = [*featurizers, classifier]
