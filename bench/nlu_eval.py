@@ -354,7 +354,10 @@ def write_report(result: dict) -> None:
             "",
             f"`rasa test nlu --cross-validation --folds {cv['folds']}` on `data/nlu` "
             f"({cv['examples']} examples, {cv['intents']} intents) with `{cv['config']}` "
-            f"(the bot's pipeline without the fallback classifier), {cv['seconds']} s.",
+            f"(the bot's pipeline without the fallback classifier), {cv['seconds']} s. "
+            "Rasa shuffles the folds with no fixed seed (`StratifiedKFold(shuffle=True)` in "
+            "rasa/nlu/test.py), so these figures move by about a point between two runs on the "
+            "same data.",
             "",
             "| measure | result |",
             "|---|---|",
