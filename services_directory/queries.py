@@ -9,7 +9,10 @@ When no local specialist is known to be open at the asked time, a 24/7 service g
 (matching the filters if one does, else the abuse type, else a general 24/7 line; with no
 abuse type asked, one for domestic abuse is preferred), and with
 `open_now` the local service that opens soonest is kept second so the reply can say when.
-A text `search` looks services up by name and gets neither addition.
+When an abuse type is asked, the best specialist whose main type it is (a stalking line for
+stalking) is kept among the first two: local services that list it among many would
+otherwise fill every place a reply shows. A text `search` looks services up by name and gets
+none of these additions.
 """
 
 from __future__ import annotations
@@ -212,8 +215,10 @@ def find_services(
         m.is_local and m.record.focus == "specialist" and m.availability.is_open for m in ranked
     )
     results = [m for m in ranked if m.availability.is_open] if filters.open_now else ranked
-    if local_open or filters.search:  # a name search looks a service up: no additions
+    if filters.search:  # a name search looks a service up: no additions
         return results
+    if local_open:
+        return _centred_specialist_second(results, filters.abuse_type)
     option = _best_24_7(session, filters, ranked, moment)
     if option is not None:
         results = [option] + [m for m in results if m.record.slug != option.record.slug]
@@ -222,7 +227,26 @@ def find_services(
         soonest = min(opening, key=lambda m: m.availability.next_opening, default=None)
         if soonest is not None:
             results.insert(1 if option else 0, soonest)
-    return results
+    return _centred_specialist_second(results, filters.abuse_type)
+
+
+def _centred_specialist_second(results: list[Match], abuse_type: str | None) -> list[Match]:
+    """Moves the best specialist whose main abuse type is the one asked up to second place
+    (the facts list a service's main type first), if it ranks lower."""
+    centred = next(
+        (
+            match
+            for match in results
+            if match.record.focus == "specialist"
+            and match.record.kind != "emergency"
+            and match.record.abuse_types[:1] == [abuse_type]
+        ),
+        None,
+    )
+    if abuse_type is None or centred is None or results.index(centred) <= 1:
+        return results
+    rest = [match for match in results if match is not centred]
+    return rest[:1] + [centred] + rest[1:]
 
 
 def get_service(session: Session, slug_or_id: str) -> ServiceRecord | None:

@@ -246,3 +246,32 @@ def test_open_services_rank_before_unknown_and_closed_ones(directory):
     evening = WEDNESDAY_NOON.replace(hour=20)
     found = find(directory, at=evening, abuse_type="domestic_abuse", borough="elsewhere")
     assert found.index("own_behaviour_line") < found.index("mens_line")  # unknown before closed
+
+
+# a national line for stalking alone, and a second local service that lists stalking among others
+STALKING_LINE = make_record(
+    "stalking_line",
+    abuse_types=["stalking"],
+    hours=[{"days": WEEKDAYS, "opens_at": "09:30", "closes_at": "16:00"}],
+)
+SECOND_LOCAL = make_record(
+    "rbkc_womens_centre",
+    kind="local",
+    areas=["kensington_chelsea"],
+    abuse_types=["domestic_abuse", "fgm", "stalking"],
+    hours=[{"days": WEEKDAYS, "opens_at": "09:00", "closes_at": "17:00"}],
+)
+
+
+def test_a_specialist_for_the_abuse_type_asked_is_kept_second(add_records):
+    directory = add_records(*RECORDS, STALKING_LINE, SECOND_LOCAL)
+    # open local services first, then the stalking line before the other local one
+    found = find(directory, at=WEDNESDAY_NOON, abuse_type="stalking")
+    assert found[:3] == ["west_da_centre", "stalking_line", "rbkc_womens_centre"]
+    # at the weekend the 24/7 option comes first and the stalking line still second
+    found = find(directory, at=SATURDAY_NOON, abuse_type="stalking")
+    assert found[:2] == ["general_247", "stalking_line"]
+    # a type that is no one's main type, or no type: the ranking alone
+    assert find(directory, at=WEDNESDAY_NOON, abuse_type="fgm")[0] == "rbkc_womens_centre"
+    assert "stalking_line" not in find(directory, at=WEDNESDAY_NOON, abuse_type="fgm")
+    assert find(directory, at=WEDNESDAY_NOON).index("stalking_line") > 2
