@@ -68,6 +68,26 @@ def test_asking_for_a_service_names_one_from_the_directory(stack):
     assert any(name in text for name in names), text
 
 
+def main_abuse_type(service: dict) -> str | None:
+    """The first abuse type the directory lists for a service: its main one."""
+    types = [
+        a["taxonomy_term"]["term"]
+        for a in service.get("attributes", [])
+        if a.get("link_type") == "vawg_abuse_type"
+    ]
+    return types[0] if types else None
+
+
+def test_who_can_help_after_stalking_names_a_stalking_specialist(stack):
+    """'who can help?' after talking about stalking signposts for stalking, at any hour."""
+    session = new_session()
+    chat(stack, session, "my ex is stalking me")
+    text = all_text(chat(stack, session, "who can help?"))
+    directory = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
+    specialists = [s["name"] for s in directory["contents"] if main_abuse_type(s) == "stalking"]
+    assert specialists and any(name in text for name in specialists), text
+
+
 def test_an_edit_through_the_cli_changes_the_answer_without_retraining(stack, tmp_path):
     """The directory is the single source: edit a record, and the bot says the new thing."""
     env = dict(os.environ, DATABASE_URL=stack.database_url)
