@@ -40,12 +40,12 @@ def merge_identical_columns(X: Any) -> tuple[Any, np.ndarray, np.ndarray]:
     the size of each group). Groups are numbered in order of their first column."""
     columns = scipy.sparse.csc_matrix(X, dtype=np.float64)
     columns.sort_indices()
-    first_of_group: dict[tuple[bytes, bytes], int] = {}
+    group_of_key: dict[tuple[bytes, bytes], int] = {}
     group_of = np.empty(columns.shape[1], dtype=np.int64)
     for j in range(columns.shape[1]):
         start, end = columns.indptr[j], columns.indptr[j + 1]
         key = (columns.indices[start:end].tobytes(), columns.data[start:end].tobytes())
-        group_of[j] = first_of_group.setdefault(key, len(first_of_group))
+        group_of[j] = group_of_key.setdefault(key, len(group_of_key))
     sizes = np.bincount(group_of).astype(np.float64)
     firsts = np.unique(group_of, return_index=True)[1]  # each group's first column
     merged = (columns[:, firsts] @ scipy.sparse.diags(np.sqrt(sizes))).tocsr()

@@ -7,12 +7,11 @@ talk to survivors directly, higher confidence, then a phone before other routes 
 
 When no local specialist is known to be open at the asked time, a 24/7 service goes first
 (matching the filters if one does, else the abuse type, else a general 24/7 line; with no
-abuse type asked, one for domestic abuse is preferred), and with
-`open_now` the local service that opens soonest is kept second so the reply can say when.
-When an abuse type is asked, the best specialist whose main type it is (a stalking line for
-stalking) is kept among the first two: local services that list it among many would
-otherwise fill every place a reply shows. A text `search` looks services up by name and gets
-none of these additions.
+abuse type asked, one for domestic abuse is preferred). When an abuse type is asked, the best
+specialist whose main type it is (a stalking line for stalking) is then moved up to second
+place: local services that list the type among many would otherwise fill every place a reply
+shows. With `open_now`, the local service that opens soonest is kept second, so the reply can
+say when. A text `search` looks services up by name and gets none of these additions.
 """
 
 from __future__ import annotations
@@ -222,17 +221,20 @@ def find_services(
     option = _best_24_7(session, filters, ranked, moment)
     if option is not None:
         results = [option] + [m for m in results if m.record.slug != option.record.slug]
+    results = _centred_specialist_second(results, filters.abuse_type)
     if filters.open_now:
         opening = [m for m in ranked if m.is_local and m.availability.next_opening]
         soonest = min(opening, key=lambda m: m.availability.next_opening, default=None)
         if soonest is not None:
             results.insert(1 if option else 0, soonest)
-    return _centred_specialist_second(results, filters.abuse_type)
+    return results
 
 
 def _centred_specialist_second(results: list[Match], abuse_type: str | None) -> list[Match]:
     """Moves the best specialist whose main abuse type is the one asked up to second place
     (the facts list a service's main type first), if it ranks lower."""
+    if abuse_type is None:
+        return results
     centred = next(
         (
             match
@@ -243,7 +245,7 @@ def _centred_specialist_second(results: list[Match], abuse_type: str | None) -> 
         ),
         None,
     )
-    if abuse_type is None or centred is None or results.index(centred) <= 1:
+    if centred is None or results.index(centred) <= 1:
         return results
     rest = [match for match in results if match is not centred]
     return rest[:1] + [centred] + rest[1:]
