@@ -114,12 +114,8 @@ def train(model: Model, reuse: str | None) -> dict:
     env = dict(
         os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2"
     )
-    command = [
-        str(ROOT / ".venv-rasa" / "bin" / "rasa"), "train",
-        "--config", str(model.config), "--domain", "bot/domain",
-        "--data", "data/nlu", "data/rules", "data/stories",
-        "--out", str(MODELS), "--fixed-model-name", model.name, "--quiet",
-    ]  # fmt: skip
+    # as setup.sh trains: Rasa's check of the data beside the training (scripts/train-model.sh)
+    command = [str(ROOT / "scripts" / "train-model.sh"), str(model.config), str(MODELS), model.name]
     log_path = MODELS / f"{model.name}.train.log"
     # an empty training cache: Rasa would otherwise reuse what setup.sh's training of the
     # same components left in .rasa/cache, and report seconds instead of a cold training

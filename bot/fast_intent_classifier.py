@@ -22,18 +22,19 @@ writes the row from the sentence features alone, in the same order, so the matri
 for entry the one Rasa built. Messages with dense features (none in config.yml) go to Rasa's
 own `_create_X`.
 
-Installed when the gateway channel is imported (bot/gateway_channel.py), like
-bot/fast_action_validation.py.
+Installed when the config's classifier (bot/merged_columns_classifier.py) is imported, so
+training builds its matrix this way too, and `rasa run` and the NLU evaluation predict with it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, List  # noqa: UP035  # Rasa's graph validation compares these types
 
 import numpy as np
 import scipy.sparse
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 _ORIGINAL = LogisticRegressionClassifier.process
 _ORIGINAL_CREATE_X = LogisticRegressionClassifier._create_X
@@ -46,7 +47,10 @@ def prepare(classifier: Any) -> None:
         classifier.coef_ = np.asfortranarray(coef)
 
 
-def _process(self: LogisticRegressionClassifier, messages: list[Any]) -> list[Any]:
+# Annotated as Rasa's own `process`, and `self` not at all: the classifier's `process` is
+# validated when a model is trained, where an annotated parameter is an input the node needs
+# and the types must be the ones the next component expects
+def _process(self, messages: List[Message]) -> List[Message]:  # type: ignore[no-untyped-def]  # noqa: UP006
     prepare(getattr(self, "clf", None))
     return _ORIGINAL(self, messages)
 

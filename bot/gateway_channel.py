@@ -42,14 +42,14 @@ from sanic.response import HTTPResponse
 
 # imported for their effect, in every Rasa process that serves the bot: per-message work of
 # Rasa's done once instead, and a quicker model load (each module says what it patches, why,
-# and what it measured)
+# and what it measured). The NLU pipeline's own patches are imported by the components
+# config.yml lists (bot/pattern_entities.py, bot/merged_columns_classifier.py), so that
+# training has them too
 from bot import (  # noqa: F401
     action_server_session,
-    anchored_entity_ruler,
     domain_empty_check,
     event_type_cache,
     fast_action_validation,
-    fast_intent_classifier,
     fast_rule_matching,
     fast_slot_copy,
     frozen_heap,

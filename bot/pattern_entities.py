@@ -32,6 +32,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+# imported for its effect: the entity ruler tries only the patterns whose words are in the
+# message. Here, because every process that loads config.yml imports this component: training
+# (spaCy over the training data 14 -> 3 s), serving and the NLU evaluation
+from bot import anchored_entity_ruler  # noqa: F401
+
 EMERGENCY_INTENT = "emergency"
 DANGER_LABEL = "danger"
 GUARD_LABEL = "not_danger"

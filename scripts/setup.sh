@@ -83,12 +83,14 @@ if ! up_to_date spacy "$hash"; then
 fi
 
 # 4. Rasa model -----------------------------------------------------------------
-hash=$(inputs_hash config.yml bot/domain bot/pattern_entities.py bot/sentence_count_vectors.py data/nlu data/rules data/stories "$STAMPS/spacy")
+# the data and config, and the components and patches that decide what the model learns
+hash=$(inputs_hash config.yml bot/domain bot/pattern_entities.py bot/anchored_entity_ruler.py \
+  bot/sentence_count_vectors.py bot/merged_columns_classifier.py bot/fast_intent_classifier.py \
+  scripts/train-model.sh data/nlu data/rules data/stories "$STAMPS/spacy")
 if ! up_to_date model "$hash" || [ ! -f models/vawg.tar.gz ]; then
   say "training the Rasa model (inputs changed)"
   start=$(date +%s)
-  PYTHONPATH="$ROOT" .venv-rasa/bin/rasa train --config config.yml --domain bot/domain \
-    --data data/nlu data/rules data/stories --out models --fixed-model-name vawg --quiet >.build/train.log 2>&1 \
+  scripts/train-model.sh config.yml models vawg >.build/train.log 2>&1 \
     || { tail -40 .build/train.log >&2; exit 1; }
   say "trained in $(( $(date +%s) - start )) s"
   stamp model "$hash"

@@ -1,5 +1,5 @@
 """The entity ruler's token patterns tried only when their words are in the message
-(bot/anchored_entity_ruler.py): installed by the gateway channel, and the ruler's own
+(bot/anchored_entity_ruler.py): installed by the config's pattern component, and the ruler's own
 entities on every training example and every pattern test sentence."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import pytest
 import spacy
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 
-import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
+import bot.pattern_entities  # noqa: F401  # installs it, as loading config.yml does
 from bench.nlu_eval import training_examples
 from bot import anchored_entity_ruler
 from bot.anchored_entity_ruler import AnchoredMatcher, anchor
 from tests.bot.test_spacy_patterns import DANGER, EVERYDAY
 
 
-def test_the_gateway_channel_installs_it():
+def test_the_configs_pattern_component_installs_it():
     assert anchored_entity_ruler.installed()
     anchored_entity_ruler.install()
     assert anchored_entity_ruler.installed()

@@ -1,5 +1,5 @@
 """The intent classifier's weights in the layout its prediction reads
-(bot/fast_intent_classifier.py): installed by the gateway channel, the same probabilities."""
+(bot/fast_intent_classifier.py): installed by the config's classifier, the same probabilities."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from scipy.sparse import random as sparse_random
 from sklearn.linear_model import LogisticRegression
 
-import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
+import bot.merged_columns_classifier  # noqa: F401  # installs it, as loading config.yml does
 from bot import fast_intent_classifier
 
 MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
 MESSAGES = ["hello", "he's outside with a knife", "who can help me in westminster", "recipe"]
 
 
-def test_the_gateway_channel_installs_it():
+def test_the_configs_classifier_installs_it():
     assert fast_intent_classifier.installed()
     fast_intent_classifier.install()
     assert LogisticRegressionClassifier.process.__module__ == "bot.fast_intent_classifier"
