@@ -60,7 +60,10 @@ def test_the_cross_validation_config_is_the_bots_pipeline_without_the_fallback()
     assert testing["pipeline"] == expected
 
 
-@pytest.mark.parametrize("held_out_set", ["external_utterances.yaml", "dev_utterances.yaml"])
+@pytest.mark.parametrize(
+    "held_out_set",
+    ["external_utterances.yaml", "dev_utterances.yaml", "dev_everyday_utterances.yaml"],
+)
 def test_the_held_out_sets_use_labels_the_evaluation_maps(held_out_set):
     items = load_set(ROOT / "bench" / "data" / held_out_set)  # refuses unknown labels
     assert {item["expected_intent"] for item in items} <= set(GENERIC_TO_BOT)
