@@ -369,6 +369,13 @@ DANGER = [
     ("mummy wont wake up", "attack_now"),
     ("my son has taken an overdose", "child_danger"),
     ("her boyfriend is hurting her right now", "attack_now"),
+    # asking for a lethal amount
+    ("how many paracetamol would it take", "self_harm"),
+    ("how many sleeping pills would it take", "self_harm"),
+    ("how many pills does it take to die", "self_harm"),
+    ("how many tablets to end it", "self_harm"),
+    ("how much insulin would kill someone", "self_harm"),
+    ("what's a lethal dose of sleeping tablets", "self_harm"),
 ]
 
 
@@ -720,6 +727,12 @@ EVERYDAY = [
     "how do i know if her husband is hurting her",
     "he won't let me go out without him",
     "my daughter has taken over the shopping since my fall",
+    # dosing questions with no lethal amount in them
+    "how many paracetamol can i take in a day",
+    "how many ibuprofen can i take with paracetamol",
+    "how much insulin should i take before dinner",
+    "how long does it take for paracetamol to work",
+    "how many tablets do i take for hay fever",
 ]
 
 
