@@ -369,6 +369,11 @@ DANGER = [
     ("mummy wont wake up", "attack_now"),
     ("my son has taken an overdose", "child_danger"),
     ("her boyfriend is hurting her right now", "attack_now"),
+    ("he had me pinned against the wall by my throat", "strangulation"),
+    # an attack in the passive, as recent as the active forms above
+    ("i got punched again last night", "attack_now"),
+    ("i was slapped this morning", "attack_now"),
+    ("got kicked earlier", "attack_now"),
     # asking for a lethal amount
     ("how many paracetamol would it take", "self_harm"),
     ("how many sleeping pills would it take", "self_harm"),
@@ -727,6 +732,9 @@ EVERYDAY = [
     "how do i know if her husband is hurting her",
     "he won't let me go out without him",
     "my daughter has taken over the shopping since my fall",
+    "i got hit by a ball yesterday",
+    "we got beaten again last night, 3-0",
+    "i was hit last year",
     # dosing questions with no lethal amount in them
     "how many paracetamol can i take in a day",
     "how many ibuprofen can i take with paracetamol",
