@@ -370,6 +370,8 @@ DANGER = [
     ("my son has taken an overdose", "child_danger"),
     ("her boyfriend is hurting her right now", "attack_now"),
     ("he had me pinned against the wall by my throat", "strangulation"),
+    ("she poured boiling water over me", "attack_now"),
+    ("he threw bleach in my face", "attack_now"),
     # an attack in the passive, as recent as the active forms above
     ("i got punched again last night", "attack_now"),
     ("i was slapped this morning", "attack_now"),
@@ -733,6 +735,8 @@ EVERYDAY = [
     "he won't let me go out without him",
     "my daughter has taken over the shopping since my fall",
     "i got hit by a ball yesterday",
+    "she poured coffee on me by accident, lol",
+    "pour the boiling water over the pasta",
     "we got beaten again last night, 3-0",
     "i was hit last year",
     # dosing questions with no lethal amount in them
