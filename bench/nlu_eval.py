@@ -9,9 +9,10 @@
    the FallbackClassifier. The set's generic intent names are mapped to the bot's intents
    below. Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope
    items were answered as an emergency. Only figures are written, never the utterances.
-   The same for the two development sets (bench/data/dev_utterances.yaml and
-   dev_everyday_utterances.yaml: written for the project without sight of the training data,
-   never trained on), on their items that are not also training examples.
+   The same for the three development sets (bench/data/dev_utterances.yaml,
+   dev_everyday_utterances.yaml and dev_disclosure_utterances.yaml: written for the project
+   without sight of the training data, never trained on), on their items that are not also
+   training examples.
 2. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
    without the FallbackClassifier, as in RasaHQ/rasa-demo). Takes a few minutes: --skip-cv.
 
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = ROOT / "bench" / "data" / "external_utterances.yaml"
 DEVELOPMENT = ROOT / "bench" / "data" / "dev_utterances.yaml"
 EVERYDAY = ROOT / "bench" / "data" / "dev_everyday_utterances.yaml"
+DISCLOSURES = ROOT / "bench" / "data" / "dev_disclosure_utterances.yaml"
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
 REPORT = ROOT / "docs" / "nlu-evaluation.md"
 CV_CONFIG = ROOT / "config_nlu_testing.yml"
@@ -64,7 +66,8 @@ GENERIC_TO_BOT: dict[str, tuple[str, ...]] = {
     "quick_exit": ("quick_exit",),
     "emergency": ("emergency",),
     "ask_abuse_type_info": ("ask_abuse_type", "ask_causes"),
-    "ask_is_this_abuse": ("ask_is_this_abuse",),
+    # the person's own situation, with no danger now: asked about, or told
+    "ask_is_this_abuse": ("ask_is_this_abuse", "tell_abuse"),
     "ask_myth": (
         "ask_myths",
         "ask_myth_certain_groups",
@@ -348,6 +351,24 @@ def write_report(result: dict) -> None:
             "",
         ]
         lines += _set_lines(everyday, targets=False)
+    disclosures = result.get("development_disclosures")
+    if disclosures:
+        lines += [
+            "",
+            "## Third development set: disclosures",
+            "",
+            f"{disclosures['items'] + disclosures['left_out_as_in_training_data']} utterances "
+            "written for the project on 2026-12-04 by an engineer who had seen neither the "
+            "training data nor any held-out set (`bench/data/dev_disclosure_utterances.yaml`): "
+            "150 adults telling what was done to them, with no danger now and no question "
+            "(labelled `ask_is_this_abuse`, their own situation), and at the boundaries 40 "
+            "such accounts with danger now, 30 'is this abuse?' questions, 30 requests for a "
+            "service and 30 worries about someone else. Never trained on. "
+            f"{disclosures['left_out_as_in_training_data']} of its items equal a training "
+            f"example and are left out: the figures are on the other {disclosures['items']}.",
+            "",
+        ]
+        lines += _set_lines(disclosures, targets=False)
     lines += [
         "",
         "How the set's generic intents map to the bot's (in `bench/nlu_eval.py`, decided from "
@@ -702,6 +723,7 @@ def main() -> None:
         "external": evaluate_external(args.model),
         "development": evaluate_development(args.model),
         "development_everyday": evaluate_development(args.model, EVERYDAY),
+        "development_disclosures": evaluate_development(args.model, DISCLOSURES),
     }
     if not args.skip_cv:
         result["cross_validation"] = cross_validate()
@@ -720,13 +742,17 @@ def main() -> None:
         f"emergency recall {_pct(dev['emergency']['recall'])} of {dev['emergency']['items']}, "
         f"out-of-scope answered as emergency {dev['out_of_scope_answered_as_emergency']}"
     )
-    everyday = result["development_everyday"]
-    print(
-        f"everyday development set: accuracy {everyday['accuracy']:.1%}, "
-        f"emergency recall {_pct(everyday['emergency']['recall'])} of "
-        f"{everyday['emergency']['items']}, "
-        f"out-of-scope answered as emergency {everyday['out_of_scope_answered_as_emergency']}"
-    )
+    for name, key in (
+        ("everyday", "development_everyday"),
+        ("disclosures", "development_disclosures"),
+    ):
+        figures = result[key]
+        print(
+            f"{name} development set: accuracy {figures['accuracy']:.1%}, "
+            f"emergency recall {_pct(figures['emergency']['recall'])} of "
+            f"{figures['emergency']['items']}, "
+            f"answered as emergency wrongly {figures['answered_as_emergency_wrongly']}"
+        )
     if "cross_validation" in result:
         cv = result["cross_validation"]
         print(

@@ -62,7 +62,12 @@ def test_the_cross_validation_config_is_the_bots_pipeline_without_the_fallback()
 
 @pytest.mark.parametrize(
     "held_out_set",
-    ["external_utterances.yaml", "dev_utterances.yaml", "dev_everyday_utterances.yaml"],
+    [
+        "external_utterances.yaml",
+        "dev_utterances.yaml",
+        "dev_everyday_utterances.yaml",
+        "dev_disclosure_utterances.yaml",
+    ],
 )
 def test_the_held_out_sets_use_labels_the_evaluation_maps(held_out_set):
     items = load_set(ROOT / "bench" / "data" / held_out_set)  # refuses unknown labels
