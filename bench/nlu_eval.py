@@ -653,6 +653,45 @@ NOTES = [
     "set, counted after that decision: 83.9% -> 84.7%, emergencies 8 of 9, out-of-scope items "
     "answered as emergencies 1.",
     "",
+    "2026-12-04 (decided on the development sets; the external set only counted, after each "
+    "decision):",
+    "",
+    "- **Two more development sets, written blind** (neither training data nor any held-out "
+    "set seen, no public data set reproduced): the everyday mix (420 items, about half of them "
+    "requests a general assistant would get) and disclosures (280). The model scored 95.6% on "
+    "the everyday mix as it was: text written for the project, however blind, reads like the "
+    "training data (122 of its 420 items equal a training example), so neither set shows the "
+    "external set's gap.",
+    "- **Requests for a joke are small talk** (10 examples moved from out of scope to "
+    "`chitchat`, as the development sets define it): development set 94.62% -> 95.05%, false "
+    "alarms 3 as before; everyday set 95.64% -> 95.97%. External set 83.9% as before.",
+    "- **Tried and not kept:** 550 everyday examples (300 general-assistant requests in over "
+    "50 domains, small talk, greetings, goodbyes, thanks, quick exits), written by an engineer "
+    "who saw neither held-out set. Development set 94.62% -> 94.31%, false alarms 3 -> 6; "
+    "everyday set 95.64% -> 95.47%. The external set, counted after: 83.9% -> 84.7%, "
+    "out-of-scope items answered as emergencies 1 -> 0. Like the 180 commands the night before, "
+    "it helps the external set and not the project's own sets.",
+    "- **A plain disclosure is believed** (new intent `tell_abuse`: 'my husband hits me', 'i "
+    "was raped last year'). Probing by hand showed such messages answered as out of scope, as "
+    "a goodbye ('i got hit again last night'), as the person's own abusive behaviour, or with "
+    "999. 215 examples written by an engineer who saw no held-out set; counted as "
+    "`ask_is_this_abuse` here (the person's own situation, no danger now). Disclosures set: "
+    "57.5% -> 77.7%, answered with 999 wrongly 61 -> 31, emergencies 36 of 38 before and "
+    "after. Development set 95.05% -> 93.98% (3 items fell to the low-confidence fallback, "
+    "1 false alarm, 1 request for legal advice taken as a disclosure; 1 gained); everyday set "
+    "95.97% as before. Kept: the development set does not hold this kind of message, and the "
+    "loss there is 5 items of 465 against 56 of 273. External set, counted after: 83.9% as "
+    "before, macro-F1 0.733 -> 0.742. The low-confidence threshold was checked again (0.15 "
+    "to 0.3: within two items on every set; the sweep printed the external count too, the "
+    "same at each threshold), and kept at 0.3.",
+    "- **Danger patterns** 867 -> 876 lines: asking for a lethal amount ('how many paracetamol "
+    "would it take', 'lethal dose'; the model answered 4 of 5 such questions as out of scope), "
+    "a recent attack in the passive ('i got hit again last night', 'i was slapped this "
+    "morning'), 'he had me pinned against the wall by my throat', and boiling water, hot oil, "
+    "bleach or acid thrown on someone (one of the disclosures set's two missed emergencies, "
+    "read for this; the other, brothers 'on their way to get me', is left to the model: the "
+    "same words are everyday). Each with guards and tests.",
+    "",
 ]
 
 
