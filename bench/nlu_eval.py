@@ -47,6 +47,26 @@ EXTERNAL = ROOT / "bench" / "data" / "external_utterances.yaml"
 DEVELOPMENT = ROOT / "bench" / "data" / "dev_utterances.yaml"
 EVERYDAY = ROOT / "bench" / "data" / "dev_everyday_utterances.yaml"
 DISCLOSURES = ROOT / "bench" / "data" / "dev_disclosure_utterances.yaml"
+# (result key, report heading, file, what it holds)
+LATER_DEVELOPMENT_SETS = (
+    (
+        "development_everyday",
+        "Second development set: the everyday mix",
+        EVERYDAY,
+        "the mix a public chatbot meets, about half of it requests a general assistant would "
+        "get (alarms, music, banking, travel and 40 other domains) and hard negatives, then "
+        "greetings, small talk, goodbyes, thanks and quick exits, and a few of each topic.",
+    ),
+    (
+        "development_disclosures",
+        "Third development set: disclosures",
+        DISCLOSURES,
+        "150 adults telling what was done to them, with no danger now and no question "
+        "(labelled `ask_is_this_abuse`, their own situation), and at the boundaries 40 such "
+        "accounts with danger now, 30 'is this abuse?' questions, 30 requests for a service "
+        "and 30 worries about someone else.",
+    ),
+)
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
 REPORT = ROOT / "docs" / "nlu-evaluation.md"
 CV_CONFIG = ROOT / "config_nlu_testing.yml"
@@ -333,42 +353,23 @@ def write_report(result: dict) -> None:
             "",
         ]
         lines += _set_lines(dev, targets=False)
-    everyday = result.get("development_everyday")
-    if everyday:
-        total = everyday["items"] + everyday["left_out_as_in_training_data"]
+    for key, title, path, written in LATER_DEVELOPMENT_SETS:
+        figures = result.get(key)
+        if not figures:
+            continue
+        total = figures["items"] + figures["left_out_as_in_training_data"]
         lines += [
             "",
-            "## Second development set: the everyday mix",
+            f"## {title}",
             "",
             f"{total} utterances written for the project on 2026-12-04 by an engineer who had "
-            "seen neither the training data nor either held-out set "
-            "(`bench/data/dev_everyday_utterances.yaml`), in the mix a public chatbot meets: "
-            "about half of them requests a general assistant would get (alarms, music, "
-            "banking, travel and 40 other domains) and hard negatives, then greetings, small "
-            "talk, goodbyes, thanks and quick exits, and a few of each topic. Never trained on. "
-            f"{everyday['left_out_as_in_training_data']} of its items equal a training example "
-            f"and are left out: the figures are on the other {everyday['items']}.",
+            f"seen neither the training data nor any held-out set (`{path.relative_to(ROOT)}`): "
+            f"{written} Never trained on. {figures['left_out_as_in_training_data']} of its "
+            "items equal a training example and are left out: the figures are on the other "
+            f"{figures['items']}.",
             "",
         ]
-        lines += _set_lines(everyday, targets=False)
-    disclosures = result.get("development_disclosures")
-    if disclosures:
-        lines += [
-            "",
-            "## Third development set: disclosures",
-            "",
-            f"{disclosures['items'] + disclosures['left_out_as_in_training_data']} utterances "
-            "written for the project on 2026-12-04 by an engineer who had seen neither the "
-            "training data nor any held-out set (`bench/data/dev_disclosure_utterances.yaml`): "
-            "150 adults telling what was done to them, with no danger now and no question "
-            "(labelled `ask_is_this_abuse`, their own situation), and at the boundaries 40 "
-            "such accounts with danger now, 30 'is this abuse?' questions, 30 requests for a "
-            "service and 30 worries about someone else. Never trained on. "
-            f"{disclosures['left_out_as_in_training_data']} of its items equal a training "
-            f"example and are left out: the figures are on the other {disclosures['items']}.",
-            "",
-        ]
-        lines += _set_lines(disclosures, targets=False)
+        lines += _set_lines(figures, targets=False)
     lines += [
         "",
         "How the set's generic intents map to the bot's (in `bench/nlu_eval.py`, decided from "
@@ -671,19 +672,20 @@ NOTES = [
     "everyday set 95.64% -> 95.47%. The external set, counted after: 83.9% -> 84.7%, "
     "out-of-scope items answered as emergencies 1 -> 0. Like the 180 commands the night before, "
     "it helps the external set and not the project's own sets.",
-    "- **A plain disclosure is believed** (new intent `tell_abuse`: 'my husband hits me', 'i "
-    "was raped last year'). Probing by hand showed such messages answered as out of scope, as "
-    "a goodbye ('i got hit again last night'), as the person's own abusive behaviour, or with "
-    "999. 215 examples written by an engineer who saw no held-out set; counted as "
-    "`ask_is_this_abuse` here (the person's own situation, no danger now). Disclosures set: "
-    "57.5% -> 77.7%, answered with 999 wrongly 61 -> 31, emergencies 36 of 38 before and "
-    "after. Development set 95.05% -> 93.98% (3 items fell to the low-confidence fallback, "
-    "1 false alarm, 1 request for legal advice taken as a disclosure; 1 gained); everyday set "
-    "95.97% as before. Kept: the development set does not hold this kind of message, and the "
-    "loss there is 5 items of 465 against 56 of 273. External set, counted after: 83.9% as "
-    "before, macro-F1 0.733 -> 0.742. The low-confidence threshold was checked again (0.15 "
-    "to 0.3: within two items on every set; the sweep printed the external count too, the "
-    "same at each threshold), and kept at 0.3.",
+    "- **A plain disclosure is believed** (new intent `tell_abuse`: 'my husband hits me', "
+    "'i was raped last year'). Probing by hand showed such messages answered as out of "
+    "scope, as a goodbye ('i got hit again last night'), as the person's own abusive "
+    "behaviour, or with 999. 215 examples written by an engineer who saw no held-out set; "
+    "counted as `ask_is_this_abuse` here (the person's own situation, no danger now). "
+    "Disclosures set: 57.5% -> 77.7%, answered with 999 wrongly 61 -> 31, emergencies 36 of "
+    "38 before and after. Development set 95.05% -> 93.98% (3 items fell to the "
+    "low-confidence fallback, 1 false alarm, 1 request for legal advice taken as a "
+    "disclosure; 1 gained); everyday set 95.97% as before. Kept: the development set does "
+    "not hold this kind of message, and the loss there is 5 items of 465 against a gain of "
+    "55 of 273. External set, counted after: 83.9% as before, macro-F1 0.733 -> 0.742. The "
+    "low-confidence threshold was checked again (0.15 to 0.3: within two items on every "
+    "set; the sweep printed the external count too, the same at each threshold), and kept "
+    "at 0.3.",
     "- **Danger patterns** 867 -> 876 lines: asking for a lethal amount ('how many paracetamol "
     "would it take', 'lethal dose'; the model answered 4 of 5 such questions as out of scope), "
     "a recent attack in the passive ('i got hit again last night', 'i was slapped this "
@@ -761,9 +763,9 @@ def main() -> None:
         ),
         "external": evaluate_external(args.model),
         "development": evaluate_development(args.model),
-        "development_everyday": evaluate_development(args.model, EVERYDAY),
-        "development_disclosures": evaluate_development(args.model, DISCLOSURES),
     }
+    for key, _, path, _ in LATER_DEVELOPMENT_SETS:
+        result[key] = evaluate_development(args.model, path)
     if not args.skip_cv:
         result["cross_validation"] = cross_validate()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -781,13 +783,10 @@ def main() -> None:
         f"emergency recall {_pct(dev['emergency']['recall'])} of {dev['emergency']['items']}, "
         f"out-of-scope answered as emergency {dev['out_of_scope_answered_as_emergency']}"
     )
-    for name, key in (
-        ("everyday", "development_everyday"),
-        ("disclosures", "development_disclosures"),
-    ):
+    for key, title, _, _ in LATER_DEVELOPMENT_SETS:
         figures = result[key]
         print(
-            f"{name} development set: accuracy {figures['accuracy']:.1%}, "
+            f"{title}: accuracy {figures['accuracy']:.1%}, "
             f"emergency recall {_pct(figures['emergency']['recall'])} of "
             f"{figures['emergency']['items']}, "
             f"answered as emergency wrongly {figures['answered_as_emergency_wrongly']}"
