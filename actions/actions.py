@@ -72,10 +72,13 @@ class ActionFindService(Action):
         if not services:
             dispatcher.utter_message(response="utter_no_service_found")
             return []
+        # 999 first: "i need help now" can end up here rather than at the danger answer, and
+        # the start of an SMS is the part never cut
         intro = (
-            "These can help:"
+            "In danger? Call 999. These can help:"
             if channel == SMS
-            else "These services can help. You choose what feels right."
+            else "These services can help. You choose what feels right. "
+            "If you are in danger now, call 999."
         )
         dispatcher.utter_message(text=render_services(services, channel, intro))
         return []

@@ -5,6 +5,7 @@ from dataclasses import replace
 from actions.actions import ActionFindService, ActionSignpostEmergency
 from api.text import is_gsm7
 from tests.actions.conftest import EMERGENCY, HELPLINE, make_tracker
+from tests.bot.test_domain_content import LOCK_SCREEN_WORDS
 
 
 async def test_find_service_passes_the_conversation_slots_to_the_directory(directory, dispatcher):
@@ -32,12 +33,16 @@ async def test_find_service_lists_directory_details_and_says_how_to_reach_a_gap(
     assert "Angelou Partnership" in text
     assert "Ask your council's domestic abuse team to refer you." in text
     assert "last checked 25 November 2026" in text
+    assert "If you are in danger now, call 999." in text.split("\n")[0]
 
 
 async def test_find_service_by_sms_is_short_gsm7(directory, dispatcher):
     await ActionFindService().run(dispatcher, make_tracker(channel="sms"), {})
     text = dispatcher.messages[0]["text"]
     assert is_gsm7(text) and len(text) < 320
+    assert text.startswith("In danger? Call 999.")
+    # the services' names ("... Domestic Abuse Helpline") start after what a lock screen shows
+    assert not [w for w in LOCK_SCREEN_WORDS if w in text[:40].lower()]
     assert directory.calls[0]["limit"] == 2
 
 
