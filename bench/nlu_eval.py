@@ -686,6 +686,13 @@ NOTES = [
     "low-confidence threshold was checked again (0.15 to 0.3: within two items on every "
     "set; the sweep printed the external count too, the same at each threshold), and kept "
     "at 0.3.",
+    "- **Tried and not kept:** 120 more disclosures, in the settings the first 215 covered "
+    "least (harassment at work, in the street and by landlords, online abuse, money, "
+    "passports, exploitation at work, after separation), written by an engineer who saw no "
+    "held-out set. Disclosures set 78.3% -> 81.3% and 999 answered wrongly 31 -> 23, but "
+    "one more of its emergencies missed (37 -> 36 of 38); development set 93.98% -> 93.76%, "
+    "everyday set 95.97% -> 95.64%. A missed emergency outweighs the rest. The external set "
+    "was not counted.",
     "- **Danger patterns** 867 -> 876 lines: asking for a lethal amount ('how many paracetamol "
     "would it take', 'lethal dose'; the model answered 4 of 5 such questions as out of scope), "
     "a recent attack in the passive ('i got hit again last night', 'i was slapped this "
