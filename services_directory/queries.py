@@ -1,7 +1,9 @@
 """Find services: filters, open-now in Europe/London, and the safety ranking.
 
 Ranking: local specialist, then local general, national specialist, national general, and
-emergency numbers last (the bot gives 999 in its own danger replies). Within a group: open
+emergency numbers last (the bot gives 999 in its own danger replies); a service only for one
+group (women sleeping rough) after all of these, unless the filters ask for that group (then
+every result is for it). Within a group: open
 before unknown before closed, services centred on the asked abuse type first, services that
 talk to survivors directly, higher confidence, then a phone before other routes before none.
 
@@ -28,6 +30,10 @@ from services_directory.records import ServiceRecord
 _CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 _KIND_ORDER = {"local": 0, "national": 2, "emergency": 4}
 _DIRECT_AUDIENCES = {"survivor", "child_young_person"}
+# Eligibility that makes a service one group's only (a drop-in for women sleeping rough): it
+# ranks after the services open to everyone unless that group is asked for. Other tags also
+# mark services open to everyone (Rahab's sex_workers, Southall Black Sisters' nrpf).
+_ONLY_FOR_ONE_GROUP = {"rough_sleepers"}
 DEFAULT_ABUSE_TYPE = "domestic_abuse"  # for the 24/7 option when no abuse type is asked
 # Filter name -> the taxonomy its value comes from.
 _TERM_FILTERS = {
@@ -93,6 +99,7 @@ def _rank(record: ServiceRecord, found: hours.Availability, abuse_type: str | No
     # that also mentions stalking.
     centrality = record.abuse_types.index(abuse_type) if abuse_type in record.abuse_types else 0
     return (
+        bool(_ONLY_FOR_ONE_GROUP & set(record.eligibility)),
         _KIND_ORDER[record.kind] + (record.focus == "general"),
         {True: 0, None: 1, False: 2}[found.is_open],
         centrality,
