@@ -2,8 +2,8 @@
 
 Ranking: local specialist, then local general, national specialist, national general, and
 emergency numbers last (the bot gives 999 in its own danger replies); a service only for one
-group (women sleeping rough) after all of these, unless the filters ask for that group (then
-every result is for it). Within a group: open
+group (women sleeping rough) after all the others but the emergency numbers, unless the
+filters ask for that group (then every result is for it). Within a group: open
 before unknown before closed, services centred on the asked abuse type first, services that
 talk to survivors directly, higher confidence, then a phone before other routes before none.
 
@@ -99,6 +99,7 @@ def _rank(record: ServiceRecord, found: hours.Availability, abuse_type: str | No
     # that also mentions stalking.
     centrality = record.abuse_types.index(abuse_type) if abuse_type in record.abuse_types else 0
     return (
+        record.kind == "emergency",
         bool(_ONLY_FOR_ONE_GROUP & set(record.eligibility)),
         _KIND_ORDER[record.kind] + (record.focus == "general"),
         {True: 0, None: 1, False: 2}[found.is_open],
