@@ -267,6 +267,11 @@ DANGER = [
     ("he sexually assaulted me an hour ago", "attack_now"),
     ("i was raped by my ex just now", "attack_now"),
     ("he forced himself on me last night", "attack_now"),
+    # a hedge before the time, as people text it
+    ("he forced himself on me like 20 mins ago", "attack_now"),
+    ("he raped me like an hour ago", "attack_now"),
+    ("i was sexually assaulted around 2 hours ago", "attack_now"),
+    ("i got groped literally 10 mins ago", "attack_now"),
     # FGM or a forced marriage about to happen
     ("they're going to cut my little sister this weekend", "child_danger"),
     ("they’re gonna cut my lil sister", "child_danger"),
@@ -616,6 +621,8 @@ EVERYDAY = [
     "i was assaulted at work last year",
     "he hit me last year",
     "i was raped 10 years ago and tonight i told my mum",
+    "i was raped like 10 years ago",
+    "he assaulted me about 20 years ago",
     "he assaulted me last summer",
     "i was raped by my ex now i'm scared of men",
     "i was raped earlier in my life",
