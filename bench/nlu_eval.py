@@ -9,10 +9,10 @@
    the FallbackClassifier. The set's generic intent names are mapped to the bot's intents
    below. Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope
    items were answered as an emergency. Only figures are written, never the utterances.
-   The same for the three development sets (bench/data/dev_utterances.yaml,
-   dev_everyday_utterances.yaml and dev_disclosure_utterances.yaml: written for the project
-   without sight of the training data, never trained on), on their items that are not also
-   training examples.
+   The same for the four development sets (bench/data/dev_utterances.yaml,
+   dev_everyday_utterances.yaml, dev_disclosure_utterances.yaml and
+   dev_definition_utterances.yaml: written for the project without sight of the training
+   data, never trained on), on their items that are not also training examples.
 2. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
    without the FallbackClassifier, as in RasaHQ/rasa-demo). Takes a few minutes: --skip-cv.
 
@@ -47,6 +47,7 @@ EXTERNAL = ROOT / "bench" / "data" / "external_utterances.yaml"
 DEVELOPMENT = ROOT / "bench" / "data" / "dev_utterances.yaml"
 EVERYDAY = ROOT / "bench" / "data" / "dev_everyday_utterances.yaml"
 DISCLOSURES = ROOT / "bench" / "data" / "dev_disclosure_utterances.yaml"
+DEFINITIONS = ROOT / "bench" / "data" / "dev_definition_utterances.yaml"
 # (result key, report heading, file, what it holds)
 LATER_DEVELOPMENT_SETS = (
     (
@@ -65,6 +66,15 @@ LATER_DEVELOPMENT_SETS = (
         "(labelled `ask_is_this_abuse`, their own situation), and at the boundaries 40 such "
         "accounts with danger now, 30 'is this abuse?' questions, 30 requests for a service "
         "and 30 worries about someone else.",
+    ),
+    (
+        "development_definitions",
+        "Fourth development set: what things are",
+        DEFINITIONS,
+        "150 general questions about what a form of abuse or a term around it means, 160 "
+        "questions of the same forms about everything else ('what is a control group', 25 of "
+        "them with words the abuse domain shares in harmless senses) and 40 questions to the "
+        "bot about itself. It has no emergencies.",
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
