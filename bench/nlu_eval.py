@@ -713,6 +713,43 @@ NOTES = [
     "read for this; the other, brothers 'on their way to get me', is left to the model: the "
     "same words are everyday). Each with guards and tests.",
     "",
+    "Later on 2026-12-04 (decided on the development sets; the external set only counted, "
+    "after each decision):",
+    "",
+    "- **A public corpus as a probe.** The ChatterBot corpus (`pip download "
+    "chatterbot-corpus==1.3.3`, BSD licence, contributed by its users; not among the "
+    "external set's sources) was read as a probe: the first line of each of its "
+    "conversations, 511 distinct lines in its 11 out-of-scope categories (science, money, "
+    "sport, trivia, tech support and the like). Only 75.7% were answered as out of scope: "
+    "'what is chemistry', 'what is money', 'what does YOLO mean' and 58 more went to "
+    "`ask_abuse_type`. 109 of its 352 examples start 'what is', against 17 of the 1,569 "
+    "out-of-scope ones, so the words 'what is' had become a sign of a question about abuse.",
+    "- **A fourth development set, written blind** for this (definitions: 150 questions about "
+    "what a form of abuse or a term means, 160 of the same forms about everything else, 40 "
+    "to the bot about itself): the model as it was scored 66.3% on its 273 items that are "
+    "not training examples, with 68 of 151 everyday questions taken for questions about "
+    "abuse.",
+    "- **Training data: 7,187 -> 7,625 examples**: 260 definition questions about everyday "
+    "things (out of scope), 50 questions to the bot about itself (`chitchat`) and 128 about "
+    "rarer forms of abuse and terms (cyberflashing, hymenoplasty, cuckooing, Clare's Law...), "
+    "so the forms are known by their own words; written by two engineers who saw no "
+    "held-out set (2 lines equal to a held-out item dropped). Definitions set 66.3% -> "
+    "89.7%; development set 93.98% -> 94.41%; everyday set 95.97% -> 96.31%; disclosures "
+    "set 78.02% -> 77.66%, with its emergencies 37 of 38 as before only thanks to the next "
+    "change (the first training missed 'he forced himself on me like 20 mins ago': the "
+    "model's emergency score fell from just above the 0.2 threshold to just below it). The "
+    "ChatterBot probe: 75.7% -> 84.2%. External set, counted after: 83.9% -> 86.8%, "
+    "macro-F1 0.742 -> 0.768, out-of-scope items answered as emergencies 1 -> 0, "
+    "emergencies 8 of 9 as before.",
+    "- **Danger patterns:** a hedge before the time of a recent sexual assault ('he raped me "
+    "like an hour ago', 'around 2 hours ago', 'literally 10 mins ago') now matches as the "
+    "plain time did; the same words long ago ('like 10 years ago') do not. With tests.",
+    "- **Tried and not kept:** 170 more out-of-scope questions of the shortest shape ('what "
+    "is a fjord', 'whats uefa'), written by an engineer who saw no held-out set. Definitions "
+    "set 89.7% -> 91.2%, but 3 more of its questions about abuse missed (93 -> 90 of 102); "
+    "development, everyday and disclosures sets one item worse each. The external set, "
+    "counted after: 86.8% -> 86.0%.",
+    "",
 ]
 
 
