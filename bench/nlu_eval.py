@@ -9,10 +9,9 @@
    the FallbackClassifier. The set's generic intent names are mapped to the bot's intents
    below. Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope
    items were answered as an emergency. Only figures are written, never the utterances.
-   The same for the four development sets (bench/data/dev_utterances.yaml,
-   dev_everyday_utterances.yaml, dev_disclosure_utterances.yaml and
-   dev_definition_utterances.yaml: written for the project without sight of the training
-   data, never trained on), on their items that are not also training examples.
+   The same for the five development sets (bench/data/dev_*.yaml: written for the project
+   without sight of the training data, never trained on), on their items that are not also
+   training examples.
 2. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
    without the FallbackClassifier, as in RasaHQ/rasa-demo). Takes a few minutes: --skip-cv.
 
@@ -48,6 +47,7 @@ DEVELOPMENT = ROOT / "bench" / "data" / "dev_utterances.yaml"
 EVERYDAY = ROOT / "bench" / "data" / "dev_everyday_utterances.yaml"
 DISCLOSURES = ROOT / "bench" / "data" / "dev_disclosure_utterances.yaml"
 DEFINITIONS = ROOT / "bench" / "data" / "dev_definition_utterances.yaml"
+STATEMENTS = ROOT / "bench" / "data" / "dev_statement_utterances.yaml"
 # (result key, report heading, file, what it holds)
 LATER_DEVELOPMENT_SETS = (
     (
@@ -75,6 +75,15 @@ LATER_DEVELOPMENT_SETS = (
         "questions of the same forms about everything else ('what is a control group', 25 of "
         "them with words the abuse domain shares in harmless senses) and 40 questions to the "
         "bot about itself. It has no emergencies.",
+    ),
+    (
+        "development_statements",
+        "Fifth development set: statements",
+        STATEMENTS,
+        "three kinds of message in the same shapes ('he ...', 'my husband ...', 'i am ...'): "
+        "120 harmless everyday statements about a partner, family, friends or oneself (out "
+        "of scope), 80 accounts of the writer's own controlling or abusive situation with no "
+        "danger now and 50 of danger now.",
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
@@ -749,6 +758,26 @@ NOTES = [
     "set 89.7% -> 91.2%, but 3 more of its questions about abuse missed (93 -> 90 of 102); "
     "development, everyday and disclosures sets one item worse each. The external set, "
     "counted after: 86.8% -> 86.0%.",
+    "- **A fifth development set, written blind**: statements in the same shapes ('he ...', "
+    "'my husband ...', 'i am ...'), harmless, abusive with no danger now, or dangerous now "
+    "(120, 80 and 50). Probing by hand had shown 'he bought me flowers', 'my boyfriend and i "
+    "are going to paris' and 'i am tired' answered with 999. The model: 76.4% on its 246 "
+    "items that are not training examples, all 49 emergencies caught, but 27 of the 120 "
+    "harmless statements answered with 999 (the model's own doing: the patterns matched none "
+    "of them).",
+    "- **Tried and not kept:** 240 harmless everyday statements (about a partner, family, "
+    "friends or oneself; out of scope), written by an engineer who saw no held-out set. "
+    "Statements set 76.4% -> 88.2%, harmless statements answered with 999 27 -> 12, every "
+    "emergency still caught; development set 94.41% -> 94.62% (999 answered wrongly 4 -> 5, "
+    "one of them out of scope: 'my phone's dead and i've got no charger'); everyday set the "
+    "same; disclosures set the same (999 wrongly 30 -> 31); but the definitions set 89.7% "
+    "-> 87.5%, 6 more everyday questions taken for questions about abuse, and on the "
+    "ChatterBot probe, the one human-written set the decisions may use, 430 -> 419 of 511 "
+    "answered as out of scope. The gain was only on the set written for the change, by the "
+    "same kind of writer, and both other measures of the 'what is' fault got worse, so it "
+    "was not kept. (In this case the external set was counted before the ChatterBot check, "
+    "not after the decision: 86.8% -> 85.1%, out-of-scope items answered as emergencies "
+    "0 -> 1.) The 120 statements about a partner alone did worse than all 240 on every set.",
     "",
 ]
 
