@@ -12,7 +12,9 @@
    The same for the five development sets (bench/data/dev_*.yaml: written for the project
    without sight of the training data, never trained on), on their items that are not also
    training examples.
-2. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
+2. A public corpus read as a probe (ChatterBot, fetched from PyPI when this runs; left out
+   without a network): how many of its out-of-scope lines are answered as out of scope.
+3. Cross-validation (3 folds) on data/nlu with config_nlu_testing.yml (the same pipeline
    without the FallbackClassifier, as in RasaHQ/rasa-demo). Takes a few minutes: --skip-cv.
 
 Writes bench/results/nlu_eval.json (git-ignored) and docs/nlu-evaluation.md.
@@ -87,6 +89,14 @@ LATER_DEVELOPMENT_SETS = (
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
+# A public corpus of lines written by its users (BSD licence), fetched from PyPI when the
+# evaluation runs and never stored in the project. It is a probe, not a held-out set: it was
+# read to find faults. Its categories with nothing to do with abuse count as out of scope.
+CHATTERBOT = "chatterbot-corpus==1.3.3"
+CHATTERBOT_OUT_OF_SCOPE = (
+    "coding", "computers", "history", "literature", "money", "movies", "politics",
+    "science", "sports", "tech_support", "trivia",
+)  # fmt: skip
 REPORT = ROOT / "docs" / "nlu-evaluation.md"
 CV_CONFIG = ROOT / "config_nlu_testing.yml"
 FOLDS = 3
@@ -286,6 +296,42 @@ def _pattern_danger(parsed: dict) -> bool:
     return any(e.get("entity") == "danger" for e in parsed.get("entities") or [])
 
 
+def chatterbot_lines() -> list[str] | None:
+    """The first line of each conversation in the corpus's out-of-scope categories, once each;
+    None when the wheel cannot be fetched (no network)."""
+    import zipfile
+
+    cache = RESULTS.parent / "chatterbot"
+    wheels = sorted(cache.glob("chatterbot_corpus-*.whl"))
+    if not wheels:
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        command += ["--only-binary=:all:", "--dest", str(cache), CHATTERBOT]
+        if subprocess.run(command, capture_output=True, check=False).returncode != 0:
+            return None
+        wheels = sorted(cache.glob("chatterbot_corpus-*.whl"))
+    lines: dict[str, str] = {}
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        for category in CHATTERBOT_OUT_OF_SCOPE:
+            data = yaml.safe_load(wheel.read(f"chatterbot_corpus/data/english/{category}.yml"))
+            for conversation in data.get("conversations") or []:
+                if conversation and isinstance(conversation[0], str):
+                    lines.setdefault(conversation[0].strip().lower(), conversation[0].strip())
+    return list(lines.values())
+
+
+def evaluate_chatterbot(model: Path) -> dict | None:
+    texts = chatterbot_lines()
+    if texts is None:
+        return None
+    parsed, _ = asyncio.run(parse_all(model, texts))
+    answered = Counter(generic_of((p.get("intent") or {}).get("name")) for p in parsed)
+    return {
+        "items": len(texts),
+        "out_of_scope": answered["out_of_scope"],
+        "answered_as": dict(answered.most_common()),
+    }
+
+
 def cross_validate() -> dict:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
@@ -389,6 +435,27 @@ def write_report(result: dict) -> None:
             "",
         ]
         lines += _set_lines(figures, targets=False)
+    probe = result.get("chatterbot")
+    if probe:
+        others = ", ".join(
+            f"{label} {count}"
+            for label, count in probe["answered_as"].items()
+            if label != "out_of_scope"
+        )
+        lines += [
+            "",
+            "## A public corpus, read as a probe",
+            "",
+            f"The ChatterBot corpus (`{CHATTERBOT}` from PyPI, BSD licence, written by its "
+            "users; not one of the external set's sources), fetched when the evaluation runs: "
+            f"the first line of each conversation in its {len(CHATTERBOT_OUT_OF_SCOPE)} "
+            f"categories with nothing to do with abuse ({', '.join(CHATTERBOT_OUT_OF_SCOPE)}), "
+            f"{probe['items']} distinct lines, all out of scope. It was read to find faults, "
+            "so it is not held out; it is the only set written by people outside the project "
+            "that decisions may use. Answered as out of scope: "
+            f"{probe['out_of_scope']} ({probe['out_of_scope'] / probe['items']:.1%}); "
+            f"otherwise: {others}.",
+        ]
     lines += [
         "",
         "How the set's generic intents map to the bot's (in `bench/nlu_eval.py`, decided from "
@@ -747,7 +814,8 @@ NOTES = [
     "set 78.02% -> 77.66%, with its emergencies 37 of 38 as before only thanks to the next "
     "change (the first training missed 'he forced himself on me like 20 mins ago': the "
     "model's emergency score fell from just above the 0.2 threshold to just below it). The "
-    "ChatterBot probe: 75.7% -> 84.2%. External set, counted after: 83.9% -> 86.8%, "
+    "ChatterBot probe: 75.7% -> 84.1% (387 -> 430 of 511). External set, counted after: "
+    "83.9% -> 86.8%, "
     "macro-F1 0.742 -> 0.768, out-of-scope items answered as emergencies 1 -> 0, "
     "emergencies 8 of 9 as before.",
     "- **Danger patterns:** a hedge before the time of a recent sexual assault ('he raped me "
@@ -778,6 +846,13 @@ NOTES = [
     "was not kept. (In this case the external set was counted before the ChatterBot check, "
     "not after the decision: 86.8% -> 85.1%, out-of-scope items answered as emergencies "
     "0 -> 1.) The 120 statements about a partner alone did worse than all 240 on every set.",
+    "- **Tried and not kept:** 90 cheerful replies to 'how are you?' as small talk ('i am "
+    "amazing today', 'feelin gr8'), since 'I am amazing' and 'I am going to save the world' "
+    "got 999 (Rasa's own starter data, read as a probe); written by an engineer who saw no "
+    "held-out set. Development set 94.41% -> 94.19% (one more out-of-scope item answered "
+    "with 999), everyday set 96.31% -> 95.97%, disclosures 77.66% -> 78.02%, definitions "
+    "89.7% -> 89.4%, statements 76.7% -> 73.5%. The external set, counted after: 86.8% -> "
+    "86.0%.",
     "",
 ]
 
@@ -851,6 +926,7 @@ def main() -> None:
     }
     for key, _, path, _ in LATER_DEVELOPMENT_SETS:
         result[key] = evaluate_development(args.model, path)
+    result["chatterbot"] = evaluate_chatterbot(args.model)
     if not args.skip_cv:
         result["cross_validation"] = cross_validate()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -882,6 +958,11 @@ def main() -> None:
             f"cross-validation ({cv['folds']} folds): accuracy {cv['accuracy']:.1%}, "
             f"macro-F1 {cv['macro_f1']:.3f}, emergency recall {cv['emergency_recall']:.1%}"
         )
+    probe = result["chatterbot"]
+    if probe:
+        print(f"ChatterBot probe: {probe['out_of_scope']} of {probe['items']} out of scope")
+    else:
+        print(f"ChatterBot probe: left out ({CHATTERBOT} could not be fetched)")
     print(f"wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
 
 
