@@ -15,6 +15,12 @@ does the rest as before (longest first, overlaps dropped). `install()` puts it i
 spaCy pipeline Rasa's SpacyNLP loads; tests/bot/test_anchored_entity_ruler.py compares the
 entities with the ruler's own on the project's training examples and every pattern test.
 
+Also: a form of abuse named inside a danger match ("he raped me like an hour ago") is kept.
+The ruler keeps only the longest of overlapping matches, so the danger span swallowed the
+`abuse_type` match inside it, the message's abuse type was lost, and the emergency answer
+gave the domestic abuse line instead of the rape and sexual abuse one. `keep_inner_abuse_types`
+puts such matches in `doc.spans[INSIDE_DANGER]`; `doc.ents` stays as the ruler made it.
+
 Imported by the pattern entities component (bot/pattern_entities.py), which config.yml
 lists, so training, `rasa run` and the NLU evaluation all load the pipeline with it (in
 training, spaCy over the 6,973 training examples took 14 s without it and 3 s with it).
@@ -26,9 +32,11 @@ from typing import Any
 
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 
 _ORIGINAL_LOAD = SpacyNLP.load_model
 REQUIRED = (None, "+")  # a token the pattern cannot match without
+INSIDE_DANGER = "abuse_types_inside_danger"  # doc.spans key
 
 
 def anchor(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
@@ -81,11 +89,34 @@ class AnchoredMatcher:
         return matches
 
 
+def keep_inner_abuse_types(ruler: Any) -> None:
+    """After the ruler sets the entities, its `abuse_type` matches that lie inside a kept
+    `danger` entity go to doc.spans[INSIDE_DANGER]."""
+    set_entities = ruler.set_annotations
+
+    def set_annotations(doc: Any, matches: list[tuple[int, int, int]]) -> None:
+        set_entities(doc, matches)
+        dangers = [(e.start, e.end) for e in doc.ents if e.label_ == "danger"]
+        if not dangers:
+            return
+        inner = []
+        for match_id, start, end in matches:
+            label, ent_id = ruler._ent_ids.get(match_id, (doc.vocab.strings[match_id], ""))
+            if label == "abuse_type" and any(s <= start and end <= e for s, e in dangers):
+                inner.append(Span(doc, start, end, label=label, span_id=ent_id))
+        if inner:
+            doc.spans[INSIDE_DANGER] = inner
+
+    ruler.set_annotations = set_annotations
+
+
 def anchor_rulers(language: Any) -> None:
-    """Gives each entity ruler in a loaded spaCy pipeline an AnchoredMatcher."""
+    """Gives each entity ruler in a loaded spaCy pipeline an AnchoredMatcher, and keeps the
+    forms of abuse named inside danger matches."""
     for _, pipe in language.pipeline:
         if hasattr(pipe, "token_patterns") and hasattr(pipe, "matcher"):
             pipe.matcher = AnchoredMatcher(language.vocab, pipe.token_patterns)
+            keep_inner_abuse_types(pipe)
 
 
 def _load_model(spacy_model_name: str) -> Any:

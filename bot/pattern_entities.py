@@ -32,10 +32,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-# imported for its effect: the entity ruler tries only the patterns whose words are in the
-# message. Here, because every process that loads config.yml imports this component: training
-# (spaCy over the training data 14 -> 3 s), serving and the NLU evaluation
-from bot import anchored_entity_ruler  # noqa: F401
+# importing it also installs its patch: the entity ruler tries only the patterns whose words
+# are in the message. Here, because every process that loads config.yml imports this
+# component: training (spaCy over the training data 14 -> 3 s), serving and the NLU evaluation
+from bot.anchored_entity_ruler import INSIDE_DANGER
 
 EMERGENCY_INTENT = "emergency"
 DANGER_LABEL = "danger"
@@ -85,6 +85,8 @@ class PatternEntities(GraphComponent):
             if doc is None:
                 continue
             found = [_entity(ent) for ent in doc.ents if ent.label_ != GUARD_LABEL]
+            # a form of abuse the danger match covered: "he raped me like an hour ago"
+            found += [_entity(span, span.id_) for span in doc.spans.get(INSIDE_DANGER, ())]
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
             if any(e["entity"] == DANGER_LABEL for e in found):
@@ -104,10 +106,11 @@ class PatternEntities(GraphComponent):
         return False
 
 
-def _entity(ent: Any) -> dict[str, Any]:
+def _entity(ent: Any, value: str = "") -> dict[str, Any]:
+    # a span's ent_id_ is its root token's: right for doc.ents, not for spans inside them
     return {
         "entity": ent.label_,
-        "value": ent.ent_id_ or ent.text.lower(),
+        "value": value or ent.ent_id_ or ent.text.lower(),
         "start": ent.start_char,
         "end": ent.end_char,
         "confidence_entity": 1.0,

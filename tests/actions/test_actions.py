@@ -68,6 +68,15 @@ async def test_emergency_signpost_gives_a_24_7_line_from_the_directory_not_999(
     assert directory.calls[0]["open_now"] is True
 
 
+async def test_emergency_signpost_asks_for_a_line_for_the_form_of_abuse_named(
+    directory, dispatcher
+):
+    directory.services = [EMERGENCY, HELPLINE]
+    tracker = make_tracker(abuse_type="rape_sexual_violence")
+    await ActionSignpostEmergency().run(dispatcher, tracker, {})
+    assert directory.calls[0]["abuse_type"] == "rape_sexual_violence"
+
+
 async def test_emergency_signpost_without_the_directory_still_gives_a_helpline(
     directory, dispatcher
 ):

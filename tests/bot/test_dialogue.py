@@ -132,6 +132,16 @@ def test_who_can_help_after_stalking_asks_the_directory_about_stalking(web):
     assert web.slot("abuse_type") == "stalking"
 
 
+@pytest.mark.parametrize(
+    "message", ["he raped me like an hour ago", "i was sexually assaulted on the way home tonight"]
+)
+def test_a_form_of_abuse_inside_a_danger_message_steers_the_emergency_line(web, message):
+    # the danger pattern covers the words that name the form of abuse
+    web.say(message)
+    assert web.last_actions(2) == ["utter_emergency", "action_signpost_emergency"]
+    assert web.slot("abuse_type") == "rape_sexual_violence"
+
+
 def test_a_general_question_gets_the_overview_but_keeps_the_form_of_abuse(web):
     web.say("what is stalking")
     answer = web.text("what kinds of abuse are there")

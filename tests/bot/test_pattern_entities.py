@@ -110,3 +110,22 @@ def test_without_danger_the_fallback_still_answers_doubt(nlp):
     assert parsed["intent"]["name"] == "nlu_fallback"
     parsed = run_after_classifier(nlp, components, "hi", {"greet": 0.6, "thanks": 0.58})
     assert parsed["intent"]["name"] == "nlu_fallback"  # too close to call
+
+
+def test_a_form_of_abuse_inside_a_danger_match_is_kept_beside_it(nlp):
+    from bot.anchored_entity_ruler import anchor_rulers
+
+    served = spacy.load("en_vawg_patterns")
+    anchor_rulers(served)  # as Rasa loads it
+    entities = parse(served, PatternEntities(), "he raped me like an hour ago", {"greet": 1.0})
+    assert [(e["entity"], e["value"]) for e in entities["entities"]] == [
+        ("danger", "attack_now"),
+        ("abuse_type", "rape_sexual_violence"),
+    ]
+    # the entities the ruler sets are untouched
+    text = "i was sexually assaulted on the way home tonight"
+    assert [(e.label_, e.ent_id_) for e in served(text).ents] == [
+        (e.label_, e.ent_id_) for e in nlp(text).ents
+    ]
+    plain = parse(served, PatternEntities(), "he just hit me", {"greet": 1.0})
+    assert [e["entity"] for e in plain["entities"]] == ["danger"]

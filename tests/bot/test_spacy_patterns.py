@@ -770,6 +770,7 @@ def test_everyday_idioms_do_not_match(nlp, text):
         ("he took my passport", "abuse_type", "modern_slavery"),
         ("he shared my nudes", "abuse_type", "intimate_image_abuse"),
         ("what is fgm", "abuse_type", "fgm"),
+        ("he forced himself on me at the party", "abuse_type", "rape_sexual_violence"),
         ("he installed spyware on my phone", "topic", "tech_abuse"),
         ("support in Notting Hill", "borough", "kensington_chelsea"),
         ("help in westminster", "borough", "westminster"),
