@@ -86,7 +86,7 @@ class PatternEntities(GraphComponent):
                 continue
             found = [_entity(ent) for ent in doc.ents if ent.label_ != GUARD_LABEL]
             # a form of abuse the danger match covered: "he raped me like an hour ago"
-            found += [_entity(span, span.id_) for span in doc.spans.get(INSIDE_DANGER, ())]
+            found += [_entity(span) for span in doc.spans.get(INSIDE_DANGER, ())]
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
             if any(e["entity"] == DANGER_LABEL for e in found):
@@ -106,11 +106,12 @@ class PatternEntities(GraphComponent):
         return False
 
 
-def _entity(ent: Any, value: str = "") -> dict[str, Any]:
-    # a span's ent_id_ is its root token's: right for doc.ents, not for spans inside them
+def _entity(ent: Any) -> dict[str, Any]:
+    # the span's own id (the pattern's), not ent_id_: that is its root token's entity's id,
+    # which for a span inside a danger match is the danger's
     return {
         "entity": ent.label_,
-        "value": value or ent.ent_id_ or ent.text.lower(),
+        "value": ent.id_ or ent.text.lower(),
         "start": ent.start_char,
         "end": ent.end_char,
         "confidence_entity": 1.0,
