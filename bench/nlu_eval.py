@@ -854,6 +854,49 @@ NOTES = [
     "89.7% -> 89.4%, statements 76.7% -> 73.5%. The external set, counted after: 86.8% -> "
     "86.0%.",
     "",
+    "2026-12-07 (decided on the development sets, the ChatterBot probe and probes written for "
+    "each change; the external set counted after). The mean parse times above were measured "
+    "beside stock Rasa's training for the benchmark, on the other core:",
+    "",
+    "- **Danger patterns** 879 -> 882 lines: wanting it all or everything to stop, end or be "
+    "over ('i just want it all to stop', 'make it all stop', 'i need all this to stop'). "
+    "Probing by hand with suicide-risk messages written for this showed the model answering "
+    "some as a request to close the chat (quick exit). Tests also hold one thing to stop "
+    "('i want the noise to stop', 'can you make it stop') apart.",
+    "- **A survivor who wants the abuse to stop.** 'i want the abuse to stop', 'how can i stop "
+    "the abuse' and 'how do i make him stop' were answered as worry about one's own "
+    "behaviour (the words 'stop' and 'abuse' were learnt from that intent only), or as a quick "
+    "exit. A probe of 22 written by hand (8 such statements, 7 such questions, 7 people "
+    "wanting to stop their own behaviour): 9 of 22. An engineer who saw no held-out set wrote "
+    "60 statements (`tell_abuse`) and 40 questions (`find_service`); the 20 that a danger "
+    "pattern matches were dropped, as for every example of another intent. All 80: probe 17 "
+    "of 22, development sets +6 items in all but 3 more answered with 999 wrongly (67 -> 70), "
+    "ChatterBot 430 -> 429. The external set, counted after that first choice: 86.8% -> 86.4%, "
+    "with one out-of-scope item answered as an emergency (0 before); that count prompted a "
+    "second look at the false alarms, and two smaller variants were tried: the 33 questions "
+    "alone (probe 13 of 22, -1 item, false alarms 67 -> 65, ChatterBot 427) and the questions "
+    "with the 34 statements that name no hitting or hurting (kept: probe 16 of 22; development "
+    "set 94.41% -> 94.19%, everyday 96.31% -> 95.64%, disclosures 77.66% -> 78.75%, "
+    "definitions 89.74% as before, statements 76.42% -> 77.24%; false alarms 67 as before; "
+    "every emergency still caught; ChatterBot 430 -> 427). External set, counted after: "
+    "86.8% -> 86.0%, emergencies 8 of 9, one out-of-scope item answered as an emergency. "
+    "Kept for the people the probe stands for, against the external count: no decision here "
+    "is taken on the test set, either way.",
+    "- **Tried and not kept:** 118 curt or silencing commands as quick exit ('shut up', 'pipe "
+    "down', 'hang up', 'unsubscribe'; 150 written by an engineer who saw no held-out set, less "
+    "those close to suicide-risk wording such as 'just end it' or 'make it stop', and those "
+    "equal to a held-out or training item). On a probe of 220 stop and cancel commands and "
+    "their neighbours written blind by another engineer, 200 -> 209; but every development "
+    "set one item worse (definitions 4) and ChatterBot 430 -> 422. The external set was not "
+    "counted.",
+    "- **Tried and not kept:** whether the patterns found a form of abuse (`abuse_type` or "
+    "`topic`) as a feature for the classifier, so that 'what is money' and 'what is stalking' "
+    "differ by their subject (69% of `ask_abuse_type` examples name one, 5 of 1,829 "
+    "out-of-scope ones). At values 4 and 17: development set 94.41% -> 93.98% and 93.76%, "
+    "everyday the same and +2 items, disclosures -1 each, definitions +2 and +3, statements "
+    "the same and -2, ChatterBot 430 -> 433 and 435. Within the noise; not kept. The "
+    "external set was not counted.",
+    "",
 ]
 
 
