@@ -4,9 +4,10 @@ rebuilt from its first event for every policy and every next action.
 Why: to predict each next action Rasa 3.6's policies ask the domain for the state before
 every action of the conversation so far (`Domain.states_for_tracker_history`): a copy of the
 tracker replays every event, and a state is made at each action. The rule policy asks once
-or twice and the memoization policy once, for each of the two or three actions that follow
-a message, and each time the whole history is replayed: 13% of the Rasa process's samples
-at 50 concurrent conversations (py-spy, 2026-11-27), growing with the conversation.
+or twice (and the memoization policy, before config.yml dropped it, once) for each of the two
+or three actions that follow a message, and each time the whole history is replayed: 13% of
+the Rasa process's samples at 50 concurrent conversations (py-spy, 2026-11-27), growing with
+the conversation.
 
 What: `install()` replaces `states_for_tracker_history` with Rasa's own loop, made
 resumable. For each conversation and each way of asking (the flags and the rule-only data)
