@@ -8,27 +8,17 @@ It also notes the intent of each conversation's latest message when it is saved,
 gateway channel can tell whether a message was an emergency without rebuilding the whole
 conversation from the store (`bot/gateway_channel.py`, `was_emergency`); the note is deleted
 with the conversation.
-
-And it keeps each conversation pickled rather than as Rasa's JSON text. Rasa writes the text
-after every message, and before the next parses it and turns every dict back into an event:
-a 33-event conversation took 327 us to save and read back, 163 us pickled, and Rasa's CPU
-per message fell about 5% (docs/benchmarks.md). The bytes never leave this process's memory,
-so nothing untrusted is ever unpickled (the reason Rasa stopped reading pickled trackers from
-shared stores such as Redis). Each read still builds new objects, as with JSON, so what a
-caller changes is stored only when it saves.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from collections.abc import Iterable
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -58,11 +48,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self.latest_intents: dict[str, str | None] = {}
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        # as InMemoryTrackerStore.save, pickled
-        await self.stream_events(tracker)
-        self.store[tracker.sender_id] = pickle.dumps(
-            tracker.as_dialogue(), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        await super().save(tracker)
         self.latest_intents[tracker.sender_id] = latest_intent(tracker)
         self._saved_at.pop(tracker.sender_id, None)
         self._saved_at[tracker.sender_id] = time.monotonic()
@@ -73,16 +59,6 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     ) -> DialogueStateTracker | None:
         self._expire()
         return await super()._retrieve(sender_id, fetch_all_sessions)
-
-    def deserialise_tracker(
-        self, sender_id: str, serialised_tracker: str | bytes
-    ) -> DialogueStateTracker | None:
-        if not isinstance(serialised_tracker, bytes):
-            return super().deserialise_tracker(sender_id, serialised_tracker)
-        dialogue: Dialogue = pickle.loads(serialised_tracker)  # noqa: S301  # our own bytes
-        tracker = self.init_tracker(sender_id)
-        tracker.recreate_from_dialogue(dialogue)
-        return tracker
 
     async def keys(self) -> Iterable[str]:
         self._expire()
