@@ -896,6 +896,25 @@ NOTES = [
     "everyday the same and +2 items, disclosures -1 each, definitions +2 and +3, statements "
     "the same and -2, ChatterBot 430 -> 433 and 435. Within the noise; not kept. The "
     "external set was not counted.",
+    "- **Harmless news as out of scope; the emergency threshold 0.2 -> 0.18** (the same "
+    "afternoon). The statements set showed happy or ordinary statements answered with 999: "
+    "'he's ...' and 'i've just ...' are the shape of 98 and 111 emergency examples and of 5 "
+    "and 57 out-of-scope ones, so the model had learnt the shape itself as danger. An engineer "
+    "who saw no held-out set wrote 263 harmless statements about a partner, family or oneself "
+    "('he's in the garden putting in some runner beans', 'i've just finished my "
+    "dissertation!!'); 21 that a danger pattern matches and 2 equal to a held-out item were "
+    "dropped, 240 added. Statements set 77.2% -> 85.8%, its false 999 answers 30 -> 16; "
+    "ChatterBot 427 -> 431; development 94.2% -> 93.1%, everyday 95.6% -> 95.3%, disclosures "
+    "78.8% -> 78.4%, definitions 89.7% -> 88.6% ('what is tiramisu' and two like it tipping to "
+    "the abuse overview, as before). One development emergency was lost: 'can u call someone "
+    "for me i cant make a sound', caught at an emergency probability of 0.20, now 0.18. "
+    "Replaying every item of the development sets and ChatterBot at other thresholds: 0.2 "
+    "before the data 224 of 225 emergencies and 72 false alarms; with the data, 0.2 gave 223 "
+    "and 59, 0.18 gives 224 and 61, 0.15 224 and 68. 0.18 was taken: every emergency caught "
+    "before, and 11 fewer false alarms. Development sets at 0.18: 93.1 / 95.3 / 78.4 / 88.6 / "
+    "85.4%, false 999 answers 67 -> 58. The external set, counted after: 86.0% -> 86.4%, "
+    "macro-F1 0.763 as before, emergencies 8 of 9 and out-of-scope items answered as an "
+    "emergency 1, as before.",
     "",
 ]
 
