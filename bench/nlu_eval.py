@@ -9,7 +9,7 @@
    the FallbackClassifier. The set's generic intent names are mapped to the bot's intents
    below. Reports intent accuracy, macro-F1, emergency recall and how many out-of-scope
    items were answered as an emergency. Only figures are written, never the utterances.
-   The same for the five development sets (bench/data/dev_*.yaml: written for the project
+   The same for the six development sets (bench/data/dev_*.yaml: written for the project
    without sight of the training data, never trained on), on their items that are not also
    training examples.
 2. A public corpus read as a probe (ChatterBot, fetched from PyPI when this runs; left out
@@ -50,12 +50,17 @@ EVERYDAY = ROOT / "bench" / "data" / "dev_everyday_utterances.yaml"
 DISCLOSURES = ROOT / "bench" / "data" / "dev_disclosure_utterances.yaml"
 DEFINITIONS = ROOT / "bench" / "data" / "dev_definition_utterances.yaml"
 STATEMENTS = ROOT / "bench" / "data" / "dev_statement_utterances.yaml"
-# (result key, report heading, file, what it holds)
+SHAPES = ROOT / "bench" / "data" / "dev_shapes_utterances.yaml"
+BLIND_2026_12_04 = (
+    "on 2026-12-04 by an engineer who had seen neither the training data nor any held-out set"
+)
+# (result key, report heading, file, when and by whom it was written, what it holds)
 LATER_DEVELOPMENT_SETS = (
     (
         "development_everyday",
         "Second development set: the everyday mix",
         EVERYDAY,
+        BLIND_2026_12_04,
         "the mix a public chatbot meets, about half of it requests a general assistant would "
         "get (alarms, music, banking, travel and 40 other domains) and hard negatives, then "
         "greetings, small talk, goodbyes, thanks and quick exits, and a few of each topic.",
@@ -64,6 +69,7 @@ LATER_DEVELOPMENT_SETS = (
         "development_disclosures",
         "Third development set: disclosures",
         DISCLOSURES,
+        BLIND_2026_12_04,
         "150 adults telling what was done to them, with no danger now and no question "
         "(labelled `ask_is_this_abuse`, their own situation), and at the boundaries 40 such "
         "accounts with danger now, 30 'is this abuse?' questions, 30 requests for a service "
@@ -73,6 +79,7 @@ LATER_DEVELOPMENT_SETS = (
         "development_definitions",
         "Fourth development set: what things are",
         DEFINITIONS,
+        BLIND_2026_12_04,
         "150 general questions about what a form of abuse or a term around it means, 160 "
         "questions of the same forms about everything else ('what is a control group', 25 of "
         "them with words the abuse domain shares in harmless senses) and 40 questions to the "
@@ -82,10 +89,22 @@ LATER_DEVELOPMENT_SETS = (
         "development_statements",
         "Fifth development set: statements",
         STATEMENTS,
+        BLIND_2026_12_04,
         "three kinds of message in the same shapes ('he ...', 'my husband ...', 'i am ...'): "
         "120 harmless everyday statements about a partner, family, friends or oneself (out "
         "of scope), 80 accounts of the writer's own controlling or abusive situation with no "
         "danger now and 50 of danger now.",
+    ),
+    (
+        "development_shapes",
+        "Sixth development set: danger and ordinary news in the same shapes",
+        SHAPES,
+        "on 2026-12-07 by an engineer who had seen nothing of the project",
+        "120 messages from someone in danger now and 119 harmless everyday statements in the "
+        "same shapes ('he's ...', 'i've just ...', 'my husband's ...'), many in pairs ('he's "
+        "coming up the stairs now' / '... with breakfast in bed'). After its first count, the "
+        "kinds of three danger items the model then missed were named in a brief for new "
+        "training examples (notes below, 2026-12-07): those three are not blind evidence.",
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
@@ -418,7 +437,7 @@ def write_report(result: dict) -> None:
             "",
         ]
         lines += _set_lines(dev, targets=False)
-    for key, title, path, written in LATER_DEVELOPMENT_SETS:
+    for key, title, path, by, written in LATER_DEVELOPMENT_SETS:
         figures = result.get(key)
         if not figures:
             continue
@@ -427,8 +446,7 @@ def write_report(result: dict) -> None:
             "",
             f"## {title}",
             "",
-            f"{total} utterances written for the project on 2026-12-04 by an engineer who had "
-            f"seen neither the training data nor any held-out set (`{path.relative_to(ROOT)}`): "
+            f"{total} utterances written for the project {by} (`{path.relative_to(ROOT)}`): "
             f"{written} Never trained on. {figures['left_out_as_in_training_data']} of its "
             "items equal a training example and are left out: the figures are on the other "
             f"{figures['items']}.",
@@ -945,6 +963,10 @@ NOTES = [
     "'what is cloud storage') now get the abuse overview instead of the low-confidence "
     "answer. Both costs are a less apt answer, not a missed emergency; the gain is fewer "
     "999 answers to people sharing ordinary news.",
+    "- **The shapes probe is kept as the sixth development set** "
+    "(`bench/data/dev_shapes_utterances.yaml`, 120 emergencies and 119 harmless statements), "
+    "so later changes are measured on the fault it found; its header says which three items "
+    "are no longer blind.",
     "",
 ]
 
@@ -1016,7 +1038,7 @@ def main() -> None:
         "external": evaluate_external(args.model),
         "development": evaluate_development(args.model),
     }
-    for key, _, path, _ in LATER_DEVELOPMENT_SETS:
+    for key, _, path, _, _ in LATER_DEVELOPMENT_SETS:
         result[key] = evaluate_development(args.model, path)
     result["chatterbot"] = evaluate_chatterbot(args.model)
     if not args.skip_cv:
@@ -1036,7 +1058,7 @@ def main() -> None:
         f"emergency recall {_pct(dev['emergency']['recall'])} of {dev['emergency']['items']}, "
         f"out-of-scope answered as emergency {dev['out_of_scope_answered_as_emergency']}"
     )
-    for key, title, _, _ in LATER_DEVELOPMENT_SETS:
+    for key, title, _, _, _ in LATER_DEVELOPMENT_SETS:
         figures = result[key]
         print(
             f"{title}: accuracy {figures['accuracy']:.1%}, "
