@@ -101,6 +101,37 @@ def _phoned_24_7(services: list[ServiceSummary]) -> list[ServiceSummary]:
     return [s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"]
 
 
+async def _24_7_line(wanted: list[str], abuse_type: str | None) -> list[ServiceSummary]:
+    """The first open 24/7 line among the wanted record ids; else the line for the abuse type."""
+    line: list[ServiceSummary] = []
+    if wanted:
+        # the fitting lines are not tagged with an abuse type: ask for every open one
+        every_open = _phoned_24_7(await directory().find_services(open_now=True, limit=50))
+        line = [s for key in wanted for s in every_open if s.record_id == key][:1]
+    if not line:
+        line = _phoned_24_7(
+            await directory().find_services(
+                abuse_type=abuse_type or "domestic_abuse", open_now=True, limit=5
+            )
+        )[:1]
+    return line
+
+
+async def _signpost_24_7_line(
+    dispatcher: CollectingDispatcher, tracker: Tracker, wanted: list[str], intro: str
+) -> list[dict[str, Any]]:
+    try:
+        line = await _24_7_line(wanted, tracker.get_slot("abuse_type"))
+    except DirectoryUnavailable:
+        logger.warning("directory unavailable for the 24/7 line")
+        line = []
+    if not line:
+        dispatcher.utter_message(response="utter_safety_fallback")
+        return []
+    dispatcher.utter_message(text=render_services(line, channel_of(tracker), intro))
+    return []
+
+
 class ActionSignpostEmergency(Action):
     """After the 999 answer: the 24/7 lines from the directory, never typed in here."""
 
@@ -110,32 +141,26 @@ class ActionSignpostEmergency(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        channel = channel_of(tracker)
-        audience = tracker.get_slot("audience")
         wanted = [LINE_FOR_DANGER[k] for k in sorted(danger_kinds(tracker)) if k in LINE_FOR_DANGER]
+        audience = tracker.get_slot("audience")
         if audience in LINE_FOR_AUDIENCE:
             wanted.append(LINE_FOR_AUDIENCE[audience])
-        try:
-            line = []
-            if wanted:
-                # the fitting lines are not tagged with an abuse type: ask for every open one
-                every_open = _phoned_24_7(await directory().find_services(open_now=True, limit=50))
-                line = [s for key in wanted for s in every_open if s.record_id == key][:1]
-            if not line:
-                line = _phoned_24_7(
-                    await directory().find_services(
-                        abuse_type=tracker.get_slot("abuse_type") or "domestic_abuse",
-                        open_now=True,
-                        limit=5,
-                    )
-                )[:1]
-        except DirectoryUnavailable:
-            logger.warning("directory unavailable for action_signpost_emergency")
-            dispatcher.utter_message(response="utter_safety_fallback")
-            return []
-        if not line:
-            dispatcher.utter_message(response="utter_safety_fallback")
-            return []
         intro = "When it is safe, you can talk to someone any time:"
-        dispatcher.utter_message(text=render_services(line, channel, intro))
-        return []
+        return await _signpost_24_7_line(dispatcher, tracker, wanted, intro)
+
+
+class ActionSignpostListeningLine(Action):
+    """After the answer to low mood: Samaritans' number from the directory (a young person:
+    Childline), else the 24/7 line for the abuse type."""
+
+    def name(self) -> str:
+        return "action_signpost_listening_line"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        audience = tracker.get_slot("audience")
+        wanted = [LINE_FOR_AUDIENCE[audience]] if audience in LINE_FOR_AUDIENCE else []
+        wanted.append("samaritans")
+        intro = "Someone is there to listen, any time:"
+        return await _signpost_24_7_line(dispatcher, tracker, wanted, intro)

@@ -129,8 +129,9 @@ GENERIC_TO_BOT: dict[str, tuple[str, ...]] = {
     "goodbye": ("goodbye",),
     "thanks": ("thanks",),
     "chitchat": ("chitchat", "bot_challenge", "ask_capabilities"),
-    # nlu_fallback gets the kind "I can't help with that, here is a helpline" answer
-    "out_of_scope": ("out_of_scope", "nlu_fallback"),
+    # nlu_fallback gets the kind "I can't help with that, here is a helpline" answer; low mood
+    # is outside what the bot covers too, and its answer is a kind word and a listening line
+    "out_of_scope": ("out_of_scope", "nlu_fallback", "feeling_low"),
     "quick_exit": ("quick_exit",),
     "emergency": ("emergency",),
     "ask_abuse_type_info": ("ask_abuse_type", "ask_causes"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from actions.actions import ActionFindService, ActionSignpostEmergency
+from actions.actions import ActionFindService, ActionSignpostEmergency, ActionSignpostListeningLine
 from api.text import is_gsm7
 from tests.actions.conftest import EMERGENCY, HELPLINE, make_tracker
 from tests.bot.test_domain_content import LOCK_SCREEN_WORDS
@@ -142,3 +142,31 @@ async def test_with_the_fitting_line_missing_any_24_7_line_is_given(directory, d
     directory.services = [EMERGENCY, HELPLINE]
     await ActionSignpostEmergency().run(dispatcher, emergency_tracker("self_harm"), {})
     assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+
+
+async def test_low_mood_is_offered_samaritans_from_the_directory(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE, SAMARITANS]
+    await ActionSignpostListeningLine().run(dispatcher, make_tracker(), {})
+    text = dispatcher.messages[0]["text"]
+    assert "Samaritans" in text and HELPLINE.phones[0].number in text  # the directory's number
+    assert "National Domestic Abuse Helpline" not in text
+
+
+async def test_a_young_person_feeling_low_is_offered_childline(directory, dispatcher):
+    directory.services = [HELPLINE, SAMARITANS, CHILDLINE]
+    await ActionSignpostListeningLine().run(
+        dispatcher, make_tracker(audience="child_young_person"), {}
+    )
+    assert "Childline" in dispatcher.messages[0]["text"]
+
+
+async def test_low_mood_without_samaritans_listed_gets_a_24_7_helpline(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE]
+    await ActionSignpostListeningLine().run(dispatcher, make_tracker(), {})
+    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+
+
+async def test_low_mood_with_the_directory_down_still_gets_a_helpline(directory, dispatcher):
+    directory.fail = True
+    await ActionSignpostListeningLine().run(dispatcher, make_tracker(), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_safety_fallback"]

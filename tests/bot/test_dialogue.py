@@ -208,3 +208,17 @@ def test_stop_during_the_check_ends_it(web):
     web.say("stop")
     assert web.last_actions(1) == ["utter_quick_exit"]
     assert web.tracker.active_loop_name is None
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_feeling_low_gets_a_kind_word_then_a_listening_line(agent, loop, channel):
+    chat = Chat(agent, loop, channel)
+    first = chat.say("i've been feeling really low lately")[0]["text"]
+    assert "Samaritans" in first and "999" in first
+    assert chat.last_actions(2) == ["utter_feeling_low", "action_signpost_listening_line"]
+
+
+@pytest.mark.parametrize("message", ["i want to end my life", "i'm going to take all my pills"])
+def test_thoughts_of_suicide_are_an_emergency_not_low_mood(web, message):
+    web.say(message)
+    assert web.last_actions(2) == ["utter_emergency", "action_signpost_emergency"]

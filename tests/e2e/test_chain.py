@@ -59,6 +59,13 @@ def test_danger_is_answered_with_999_silent_solution_and_a_24_7_line(stack, mess
     assert any(number in text for number in always_open_numbers), text
 
 
+def test_feeling_low_gets_samaritans_number_from_the_directory(stack):
+    text = all_text(chat(stack, new_session(), "i feel so alone lately"))
+    directory = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
+    samaritans = [s for s in directory["contents"] if s["name"] == "Samaritans"]
+    assert samaritans and samaritans[0]["phones"][0]["number"] in text, text
+
+
 def test_asking_for_a_service_names_one_from_the_directory(stack):
     session = new_session()
     chat(stack, session, "what is coercive control")
