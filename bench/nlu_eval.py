@@ -51,6 +51,8 @@ DISCLOSURES = ROOT / "bench" / "data" / "dev_disclosure_utterances.yaml"
 DEFINITIONS = ROOT / "bench" / "data" / "dev_definition_utterances.yaml"
 STATEMENTS = ROOT / "bench" / "data" / "dev_statement_utterances.yaml"
 SHAPES = ROOT / "bench" / "data" / "dev_shapes_utterances.yaml"
+SELF_HARM = ROOT / "bench" / "data" / "dev_selfharm_utterances.yaml"
+FEELINGS = ROOT / "bench" / "data" / "dev_feelings_utterances.yaml"
 BLIND_2026_12_04 = (
     "on 2026-12-04 by an engineer who had seen neither the training data nor any held-out set"
 )
@@ -105,6 +107,27 @@ LATER_DEVELOPMENT_SETS = (
         "coming up the stairs now' / '... with breakfast in bed'). After its first count, the "
         "kinds of three danger items the model then missed were named in a brief for new "
         "training examples (notes below, 2026-12-07): those three are not blind evidence.",
+    ),
+    (
+        "development_self_harm",
+        "Seventh development set: suicide and self-harm",
+        SELF_HARM,
+        "on 2026-12-07 by two engineers who had seen nothing of the project",
+        "270 messages from a woman thinking of suicide or harming herself (self-injury, "
+        "medication, heights, railways, farewells, plans with a time, coded wording) and 160 "
+        "everyday ones sharing their words ('burnt myself on the oven'). The self-harm danger "
+        "patterns of 2026-12-07 were written from what the first 230 missed; the last 200 "
+        "stayed unread until counted once, after the change was decided (notes below).",
+    ),
+    (
+        "development_feelings",
+        "Eighth development set: feelings",
+        FEELINGS,
+        "on 2026-12-07 by an engineer who had seen nothing of the project",
+        "60 messages of low mood with no cause or danger (the bot's `feeling_low`, generic "
+        "label out_of_scope), 30 of suicide, self-harm or danger now, 40 telling what a "
+        "partner or relative does and how it feels, and 20 everyday moods. Read before the "
+        "low-mood intent had data (notes below): not blind evidence.",
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
@@ -968,6 +991,58 @@ NOTES = [
     "(`bench/data/dev_shapes_utterances.yaml`, 120 emergencies and 119 harmless statements), "
     "so later changes are measured on the fault it found; its header says which three items "
     "are no longer blind.",
+    "",
+    "Later on 2026-12-07, low mood, suicide and self-harm (decided on the development sets, "
+    "ChatterBot and the probes below; the external set counted after):",
+    "",
+    "- **A `feeling_low` intent.** 'i feel so alone', 'i'm so depressed' had no answer of their "
+    "own: a probe of 150 feelings messages, written blind by an engineer who saw nothing of "
+    "the project, found the 60 of low mood answered 15 times with 999, 18 times as out of "
+    "scope, 11 as 'is this abuse?' and the rest scattered. The new intent's answer is kind, "
+    "offers Samaritans' 24/7 line from the directory and asks whether something at home is "
+    "behind it. Training: 107 low-mood lines from a helper who saw no test set, probe or "
+    "training data (one equal to a held-out item dropped). It then took 5 of the probe's 40 "
+    "disclosures that also say how they feel ('my gf hits me sometimes and i feel "
+    "embarassed to tell anyone'), so a second helper, whose brief followed from that count, "
+    "wrote 100 such disclosures (96 kept as `tell_abuse`). Its generic label is out_of_scope: "
+    "like that answer, it is kind and gives a line, and the external set has no label of its "
+    "own for it.",
+    "- **Suicide and self-harm were caught barely half the time.** A probe of 150 such "
+    "messages and 80 everyday ones sharing their words, written blind for this, found 78 of "
+    "150 caught (self-injury described without 'myself', saved-up medication, farewells, "
+    "plans for tonight, text spellings like 'jumpin' and 'kms'). Two changes: 17 danger "
+    "patterns written from those misses and checked against every training example, every "
+    "development item that is not an emergency and the helpers' harmless lines (none newly "
+    "matched): self-injury in the progressive and the body parts ('keep burning myself', "
+    "'cutting my thighs'), 'relapsed on sh', saving up pills, 'too many on purpose', "
+    "'jumpin in front of a train', walking into traffic, 'this is my last message', 'be gone "
+    "by morning', 'when i'm gone', 'nobody will miss me', 'go through with it tonight'; and "
+    "216 emergency lines of suicide and self-harm in people's words from a helper who saw no "
+    "test set or probe, with 95 everyday lines that share their words. Those made short "
+    "first-person news read as danger ('im in the garden with a cuppa'), so a third helper "
+    "wrote 248 everyday statements about one's day; with those, one development emergency "
+    "was lost (a woman running into the street covered in blood), so a fourth wrote 90 "
+    "bystander emergencies ('a woman just ran into the street bleeding': that kind was named "
+    "in the brief) and 58 harmless lines about neighbours and the street.",
+    "- **Figures, before -> after.** The first probe (read, so not blind): 78 -> 136 of 150 "
+    "caught, its harmless lines answered with 999 15 -> 30 of 80. A second probe, 120 risk "
+    "and 80 harmless messages written blind by another engineer from a brief of its own and "
+    "counted once after the decision: 68 -> 106 of 120 caught (the patterns alone 73, the "
+    "data alone 104), harmless answered with 999 9 -> 12 of 80. Both probes are kept as the "
+    "seventh development set. The feelings probe (the eighth set; read): low mood answered "
+    "`feeling_low` 0 -> 45 of 60, its 30 emergencies all caught before and after. "
+    "Development sets: 93.1 / 95.3 / 77.7 / 87.9 / 85.8 / 69.8% -> 92.9 / 96.0 / 77.3 / "
+    "87.9 / 85.0 / 70.2%; every emergency caught before is still caught (shapes 118 -> 119 "
+    "of 119); their false 999 answers 125 -> 137 of 1,449 (mostly short everyday statements: "
+    "'i hav a sore throat', 'just checking is the chippy open tonight'). ChatterBot 431 -> 422 "
+    "of 511. The cost is a needless 999 answer for about one more message in a hundred; the "
+    "gain is about a third more of the people thinking of suicide or harming themselves "
+    "answered with 999 and Samaritans. The external set, counted after: 86.4% -> 86.4%, "
+    "macro-F1 0.763 -> 0.745, emergencies 8 of 9 and out-of-scope items answered as an "
+    "emergency 1, as before. Cross-validation 83.6% -> 81.6%, its emergency recall 96.5% -> "
+    "91.2%: it is measured on the training data itself, which now holds 306 harder "
+    "emergencies (coded farewells such as 'soon none of this will matter' are hard to learn "
+    "from the other folds), so the two figures are not on the same data.",
     "",
 ]
 
