@@ -87,7 +87,8 @@ class ActionFindService(Action):
 # The 24/7 line that fits who is at risk, by the directory's record id (the numbers still come
 # from the directory): someone thinking of ending their life is offered Samaritans' listening
 # line; a child or young person, Childline. Anyone else: the line for the abuse type.
-LINE_FOR_DANGER = {"self_harm": "samaritans"}
+LISTENING_LINE = "samaritans"  # also the line for low mood (action_signpost_listening_line)
+LINE_FOR_DANGER = {"self_harm": LISTENING_LINE}
 LINE_FOR_AUDIENCE = {"child_young_person": "childline"}
 
 
@@ -161,6 +162,6 @@ class ActionSignpostListeningLine(Action):
     ) -> list[dict[str, Any]]:
         audience = tracker.get_slot("audience")
         wanted = [LINE_FOR_AUDIENCE[audience]] if audience in LINE_FOR_AUDIENCE else []
-        wanted.append("samaritans")
+        wanted.append(LISTENING_LINE)
         intro = "Someone is there to listen, any time:"
         return await _signpost_24_7_line(dispatcher, tracker, wanted, intro)

@@ -56,6 +56,15 @@ EMERGENCY = replace(
     phones=(PhoneNumber("999", None),),
     kind="emergency",
 )
+# the 24/7 lines chosen for who is at risk: each with its own number, so a test can tell them
+SAMARITANS = replace(
+    HELPLINE,
+    id="s",
+    record_id="samaritans",
+    name="Samaritans",
+    phones=(PhoneNumber("116 123", None),),
+)
+CHILDLINE = replace(HELPLINE, id="c", record_id="childline", name="Childline (NSPCC)")
 
 
 @dataclass

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
 from actions.actions import ActionFindService, ActionSignpostEmergency, ActionSignpostListeningLine
 from api.text import is_gsm7
-from tests.actions.conftest import EMERGENCY, HELPLINE, make_tracker
+from tests.actions.conftest import CHILDLINE, EMERGENCY, HELPLINE, SAMARITANS, make_tracker
 from tests.bot.test_domain_content import LOCK_SCREEN_WORDS
 
 
@@ -105,10 +103,6 @@ async def test_with_nothing_for_the_group_the_search_widens_to_everyone(director
     assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
 
 
-SAMARITANS = replace(HELPLINE, id="s", record_id="samaritans", name="Samaritans")
-CHILDLINE = replace(HELPLINE, id="c", record_id="childline", name="Childline (NSPCC)")
-
-
 def emergency_tracker(danger: str | None = None, **slots):
     tracker = make_tracker(**slots)
     if danger:
@@ -148,7 +142,7 @@ async def test_low_mood_is_offered_samaritans_from_the_directory(directory, disp
     directory.services = [EMERGENCY, HELPLINE, SAMARITANS]
     await ActionSignpostListeningLine().run(dispatcher, make_tracker(), {})
     text = dispatcher.messages[0]["text"]
-    assert "Samaritans" in text and HELPLINE.phones[0].number in text  # the directory's number
+    assert "Samaritans" in text and SAMARITANS.phones[0].number in text  # the directory's number
     assert "National Domestic Abuse Helpline" not in text
 
 

@@ -32,6 +32,12 @@ class Stack(bench.stack.Stack):
     def sender(self, channel: str, raw_id: str) -> str:
         return pseudonym(PSEUDONYM_KEY, channel, raw_id)
 
+    def services(self) -> list[dict]:
+        """Every service record the directory API lists, in its ranking order."""
+        response = httpx.get(f"{self.base_url}/services", params={"per_page": 100}, timeout=10)
+        assert response.status_code == 200
+        return response.json()["contents"]
+
     def has_conversation(self, session_id: str, channel: str = "web") -> bool:
         url = f"{self.rasa_url}/webhooks/gateway/conversations/{self.sender(channel, session_id)}"
         return bool(httpx.get(url, timeout=5).json()["exists"])

@@ -49,10 +49,9 @@ def test_danger_is_answered_with_999_silent_solution_and_a_24_7_line(stack, mess
     first = replies[0]["text"]
     assert "999" in first and "55" in first
     text = all_text(replies)
-    helplines = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
     always_open_numbers = {
         phone["number"]
-        for service in helplines["contents"]
+        for service in stack.services()
         for phone in service.get("phones", [])
         if phone["number"] != "999"
     }
@@ -61,8 +60,7 @@ def test_danger_is_answered_with_999_silent_solution_and_a_24_7_line(stack, mess
 
 def test_feeling_low_gets_samaritans_number_from_the_directory(stack):
     text = all_text(chat(stack, new_session(), "i feel so alone lately"))
-    directory = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
-    samaritans = [s for s in directory["contents"] if s["name"] == "Samaritans"]
+    samaritans = [s for s in stack.services() if s["name"] == "Samaritans"]
     assert samaritans and samaritans[0]["phones"][0]["number"] in text, text
 
 
@@ -70,8 +68,7 @@ def test_asking_for_a_service_names_one_from_the_directory(stack):
     session = new_session()
     chat(stack, session, "what is coercive control")
     text = all_text(chat(stack, session, "who can help me"))
-    directory = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
-    names = [service["name"] for service in directory["contents"]]
+    names = [service["name"] for service in stack.services()]
     assert any(name in text for name in names), text
 
 
@@ -90,8 +87,7 @@ def test_who_can_help_after_stalking_names_a_stalking_specialist(stack):
     session = new_session()
     chat(stack, session, "my ex is stalking me")
     text = all_text(chat(stack, session, "who can help?"))
-    directory = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10).json()
-    specialists = [s["name"] for s in directory["contents"] if main_abuse_type(s) == "stalking"]
+    specialists = [s["name"] for s in stack.services() if main_abuse_type(s) == "stalking"]
     assert specialists and any(name in text for name in specialists), text
 
 

@@ -128,9 +128,7 @@ def scaled(tmp_path_factory, redis_db, database_url) -> Iterator[Scaled]:
 
 def directory(stack: Stack) -> dict[str, dict]:
     """Every service record by id (the order is a ranking, which may change with the time)."""
-    response = httpx.get(f"{stack.base_url}/services", params={"per_page": 100}, timeout=10)
-    assert response.status_code == 200
-    return {service["id"]: service for service in response.json()["contents"]}
+    return {service["id"]: service for service in stack.services()}
 
 
 class Conversation:
