@@ -58,13 +58,7 @@ class ActionFindService(Action):
         }
         eligibility = tracker.get_slot("eligibility")
         try:
-            services = []
-            if eligibility:
-                # someone who asked about men, LGBT+ people, no recourse... gets the services
-                # for them first; with none listed, the services open to everyone
-                services = await directory().find_services(**filters, eligibility=eligibility)
-            if not services:
-                services = await directory().find_services(**filters)
+            services = await _services_for(filters, eligibility)
         except DirectoryUnavailable:
             logger.warning("directory unavailable for action_find_service")
             dispatcher.utter_message(response="utter_safety_fallback")
@@ -82,6 +76,27 @@ class ActionFindService(Action):
         )
         dispatcher.utter_message(text=render_services(services, channel, intro))
         return []
+
+
+def _not_for_women_only(services: list[ServiceSummary]) -> list[ServiceSummary]:
+    return [s for s in services if "women_only" not in s.eligibility]
+
+
+async def _services_for(filters: dict[str, Any], eligibility: str | None) -> list[ServiceSummary]:
+    """The services for the filters; for a group (men, LGBT+ people, no recourse...) its own
+    services first, and with none listed, the 24/7 line the directory found open to them
+    followed by the services open to everyone (for a man, none that are for women only)."""
+    if not eligibility:
+        return await directory().find_services(**filters)
+    limit = filters["limit"]
+    services = await directory().find_services(**filters, eligibility=eligibility)
+    if not any(eligibility in service.eligibility for service in services):
+        # more than the limit: a man's list loses the services for women only
+        everyone = await directory().find_services(**{**filters, "limit": limit * 4})
+        services += [s for s in everyone if s.id not in {found.id for found in services}]
+    if eligibility == "men":
+        services = _not_for_women_only(services)
+    return services[:limit]
 
 
 # The 24/7 line that fits who is at risk, by the directory's record id (the numbers still come
@@ -102,8 +117,11 @@ def _phoned_24_7(services: list[ServiceSummary]) -> list[ServiceSummary]:
     return [s for s in services if s.is_24_7 and s.phones and s.phones[0].number != "999"]
 
 
-async def _24_7_line(wanted: list[str], abuse_type: str | None) -> list[ServiceSummary]:
-    """The first open 24/7 line among the wanted record ids; else the line for the abuse type."""
+async def _24_7_line(
+    wanted: list[str], abuse_type: str | None, eligibility: str | None
+) -> list[ServiceSummary]:
+    """The first open 24/7 line among the wanted record ids; else the line for the abuse type
+    (for a man, one open to men: the directory then never offers a line for women only)."""
     line: list[ServiceSummary] = []
     if wanted:
         # the fitting lines are not tagged with an abuse type: ask for every open one
@@ -112,7 +130,10 @@ async def _24_7_line(wanted: list[str], abuse_type: str | None) -> list[ServiceS
     if not line:
         line = _phoned_24_7(
             await directory().find_services(
-                abuse_type=abuse_type or "domestic_abuse", open_now=True, limit=5
+                abuse_type=abuse_type or "domestic_abuse",
+                eligibility="men" if eligibility == "men" else None,
+                open_now=True,
+                limit=5,
             )
         )[:1]
     return line
@@ -122,7 +143,9 @@ async def _signpost_24_7_line(
     dispatcher: CollectingDispatcher, tracker: Tracker, wanted: list[str], intro: str
 ) -> list[dict[str, Any]]:
     try:
-        line = await _24_7_line(wanted, tracker.get_slot("abuse_type"))
+        line = await _24_7_line(
+            wanted, tracker.get_slot("abuse_type"), tracker.get_slot("eligibility")
+        )
     except DirectoryUnavailable:
         logger.warning("directory unavailable for the 24/7 line")
         line = []

@@ -52,6 +52,7 @@ class ServiceSummary:
     last_verified: date | None
     has_gaps: bool
     how_to_reach: str | None  # for records with no phone: routes from the record itself
+    eligibility: tuple[str, ...] = ()  # the groups it says it is for, e.g. ("women_only",)
 
 
 def _attributes(service: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -116,6 +117,7 @@ def summarise(service: dict[str, Any]) -> ServiceSummary:
         last_verified=date.fromisoformat(assured) if assured else None,
         has_gaps="has_gap" in record,
         how_to_reach=_how_to_reach(service, online),
+        eligibility=tuple(_terms(grouped, "vawg_eligibility")),
     )
 
 

@@ -8,12 +8,14 @@ before unknown before closed, services centred on the asked abuse type first, se
 talk to survivors directly, higher confidence, then a phone before other routes before none.
 
 When no local specialist is known to be open at the asked time, a 24/7 service goes first
-(matching the filters if one does, else the abuse type, else a general 24/7 line; with no
-abuse type asked, one for domestic abuse is preferred). When an abuse type is asked, the best
-specialist whose main type it is (a stalking line for stalking) is then moved up to second
-place: local services that list the type among many would otherwise fill every place a reply
-shows. With `open_now`, the local service that opens soonest is kept second, so the reply can
-say when. A text `search` looks services up by name and gets none of these additions.
+(matching the filters if one does, else the abuse type, else a specialist line for domestic
+abuse, else a general 24/7 line; with no abuse type asked, one for domestic abuse is
+preferred; a line for women only is never the option for someone asking as a man). When an
+abuse type is asked, the best specialist whose main type it is (a stalking line for stalking)
+is then moved up to second place: local services that list the type among many would
+otherwise fill every place a reply shows. With `open_now`, the local service that opens
+soonest is kept second, so the reply can say when. A text `search` looks services up by
+name and gets none of these additions.
 """
 
 from __future__ import annotations
@@ -191,22 +193,34 @@ def _best_24_7(
     # With no abuse type asked, prefer a line for domestic abuse, the form most people mean
     # by "help": otherwise the name breaks the tie, and a trafficking line came first.
     wanted = filters.abuse_type or DEFAULT_ABUSE_TYPE
+    for_men = filters.eligibility == "men"
 
-    def best(candidates: list[Match]) -> Match | None:
+    def best(candidates: list[Match], other_types: bool = True) -> Match | None:
         usable = [
             match
             for match in candidates
             if match.is_24_7
             and match.record.kind != "emergency"
             and audience in match.record.audiences
+            # a line for women only is no use to a man asking for himself
+            and not (for_men and "women_only" in match.record.eligibility)
         ]
         fitting = [match for match in usable if wanted in match.record.abuse_types]
-        return min(fitting or usable, key=Match.fallback_key, default=None)
+        return min(fitting or (usable if other_types else []), key=Match.fallback_key, default=None)
 
+    # With no type asked, a line for another type will not do (a man asking in general was
+    # offered the trafficking line): on to the domestic abuse and general lines
+    other_types = filters.abuse_type is not None
     no_filters = ServiceFilters()
     return (
-        best(ranked)
-        or best(_matches(session, replace(no_filters, abuse_type=filters.abuse_type), at))
+        best(ranked, other_types)
+        or best(
+            _matches(session, replace(no_filters, abuse_type=filters.abuse_type), at), other_types
+        )
+        # No 24/7 line for the type (stalking, forced marriage, economic abuse...): a
+        # specialist one for domestic abuse, whose advisers take those calls too and which
+        # the ask is often part of, before a general listening line
+        or best(_matches(session, replace(no_filters, abuse_type=DEFAULT_ABUSE_TYPE), at))
         or best([m for m in _matches(session, no_filters, at) if m.record.focus == "general"])
     )
 

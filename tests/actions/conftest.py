@@ -33,6 +33,7 @@ HELPLINE = ServiceSummary(
     last_verified=date(2026, 11, 25),
     has_gaps=False,
     how_to_reach=None,
+    eligibility=("women_only",),
 )
 LOCAL_NO_PHONE = replace(
     HELPLINE,
@@ -55,6 +56,7 @@ EMERGENCY = replace(
     name="Emergency 999",
     phones=(PhoneNumber("999", None),),
     kind="emergency",
+    eligibility=(),
 )
 # the 24/7 lines chosen for who is at risk: each with its own number, so a test can tell them
 SAMARITANS = replace(
@@ -63,8 +65,21 @@ SAMARITANS = replace(
     record_id="samaritans",
     name="Samaritans",
     phones=(PhoneNumber("116 123", None),),
+    eligibility=(),
 )
-CHILDLINE = replace(HELPLINE, id="c", record_id="childline", name="Childline (NSPCC)")
+CHILDLINE = replace(
+    HELPLINE, id="c", record_id="childline", name="Childline (NSPCC)", eligibility=("age_limited",)
+)
+# a line for men, not open day and night
+MENS_LINE = replace(
+    HELPLINE,
+    id="m",
+    record_id="mens_advice_line",
+    name="Men's Advice Line",
+    phones=(PhoneNumber("0808 000 0002", None),),
+    is_24_7=False,
+    eligibility=("men",),
+)
 
 
 @dataclass

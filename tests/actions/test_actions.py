@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from actions.actions import ActionFindService, ActionSignpostEmergency, ActionSignpostListeningLine
 from api.text import is_gsm7
-from tests.actions.conftest import CHILDLINE, EMERGENCY, HELPLINE, SAMARITANS, make_tracker
+from tests.actions.conftest import (
+    CHILDLINE,
+    EMERGENCY,
+    HELPLINE,
+    LOCAL_NO_PHONE,
+    MENS_LINE,
+    SAMARITANS,
+    make_tracker,
+)
 from tests.bot.test_domain_content import LOCK_SCREEN_WORDS
 
 
@@ -84,9 +92,61 @@ async def test_emergency_signpost_without_the_directory_still_gives_a_helpline(
 
 
 async def test_a_group_asked_about_gets_its_own_services_first(directory, dispatcher):
+    directory.services = [SAMARITANS, MENS_LINE]
     await ActionFindService().run(dispatcher, make_tracker(eligibility="men"), {})
     assert directory.calls == [directory.calls[0]] and directory.calls[0]["eligibility"] == "men"
-    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+    assert "Men's Advice Line" in dispatcher.messages[0]["text"]
+
+
+def answers_by_eligibility(directory, by_group: dict) -> list:
+    """The fake directory answers each eligibility asked with its own list."""
+    calls = []
+
+    async def find_services(**filters):
+        calls.append(filters)
+        return by_group[filters.get("eligibility")]
+
+    directory.find_services = find_services
+    return calls
+
+
+async def test_with_only_a_24_7_line_for_the_group_that_line_comes_first_then_everyone(
+    directory, dispatcher
+):
+    # the directory adds a 24/7 line open to the group even when it lists nothing for it
+    calls = answers_by_eligibility(
+        directory, {"lgbt_plus": [SAMARITANS], None: [HELPLINE, LOCAL_NO_PHONE]}
+    )
+    await ActionFindService().run(dispatcher, make_tracker(eligibility="lgbt_plus"), {})
+    assert [c.get("eligibility") for c in calls] == ["lgbt_plus", None]
+    text = dispatcher.messages[0]["text"]
+    assert text.index("Samaritans") < text.index("National Domestic Abuse Helpline")
+    assert "Angelou Partnership" in text
+
+
+async def test_a_man_is_never_given_a_service_for_women_only(directory, dispatcher):
+    calls = answers_by_eligibility(
+        directory, {"men": [SAMARITANS], None: [HELPLINE, LOCAL_NO_PHONE, CHILDLINE]}
+    )
+    await ActionFindService().run(dispatcher, make_tracker(eligibility="men"), {})
+    assert calls[1]["limit"] > 3  # asked for more, since some may be for women only
+    text = dispatcher.messages[0]["text"]
+    assert "Samaritans" in text and "Childline" in text
+    assert "National Domestic Abuse Helpline" not in text and "Angelou" not in text
+
+
+async def test_a_man_in_danger_gets_a_24_7_line_open_to_men(directory, dispatcher):
+    # the directory's 24/7 option for eligibility=men is never a line for women only
+    directory.services = [EMERGENCY, SAMARITANS]
+    await ActionSignpostEmergency().run(dispatcher, make_tracker(eligibility="men"), {})
+    assert directory.calls[0]["eligibility"] == "men"
+    assert "116 123" in dispatcher.messages[0]["text"]
+    directory.services = [EMERGENCY, HELPLINE, SAMARITANS]
+    # anyone else: the directory's first 24/7 line, with no eligibility asked
+    directory.calls.clear()
+    await ActionSignpostEmergency().run(dispatcher, make_tracker(eligibility="lgbt_plus"), {})
+    assert directory.calls[0]["eligibility"] is None
+    assert "0808 2000 247" in dispatcher.messages[1]["text"]
 
 
 async def test_with_nothing_for_the_group_the_search_widens_to_everyone(directory, dispatcher):

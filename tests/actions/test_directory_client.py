@@ -58,6 +58,7 @@ HELPLINE = {
     "attributes": [
         attribute("vawg_channel", "phone"),
         attribute("vawg_channel", "web_chat"),
+        attribute("vawg_eligibility", "women_only"),
         attribute("vawg_service_kind", "national"),
         attribute("vawg_confidence", "high"),
         attribute("vawg_record", "record_id", "national_domestic_abuse_helpline"),
@@ -162,6 +163,7 @@ async def test_find_services_sends_the_filters_and_reads_the_summaries(client, d
     assert helpline.last_verified == date(2026, 11, 25)
     assert helpline.has_gaps is True and helpline.how_to_reach is None
     assert helpline.kind == "national" and helpline.confidence == "high"
+    assert helpline.eligibility == ("women_only",) and centre.eligibility == ()
 
     assert centre.phones == () and centre.open_now is False and centre.is_24_7 is False
     assert centre.next_open == "opens Monday at 9am"

@@ -157,6 +157,30 @@ def test_filters_are_query_parameters(client):
     ) == ["Childline (NSPCC)"]
 
 
+def test_the_24_7_option_on_the_seed_data(client):
+    saturday_night = "2026-11-28T23:00:00"
+    # no 24/7 line for these: the domestic abuse helpline, not a general listening line
+    for abuse_type in ("stalking", "forced_marriage", "economic_abuse"):
+        found = names(
+            client.get("/services", params={"abuse_type": abuse_type, "open_at": saturday_night})
+        )
+        assert found[0].startswith("National Domestic Abuse Helpline"), abuse_type
+    # a man asking is never offered a line for women only first
+    for abuse_type in ("stalking", "domestic_abuse", None):
+        params = {"eligibility": "men", "open_at": saturday_night}
+        response = client.get(
+            "/services", params=params | ({"abuse_type": abuse_type} if abuse_type else {})
+        )
+        first = response.json()["contents"][0]
+        eligibility = [
+            a["taxonomy_term"]["term"]
+            for a in first["attributes"]
+            if a["link_type"] == "vawg_eligibility"
+        ]
+        assert availability(first)["taxonomy_term"]["term"] == "open_24_7", first["name"]
+        assert "women_only" not in eligibility, (abuse_type, first["name"])
+
+
 def test_open_now_at_a_given_time(client):
     page = client.get(
         "/services",

@@ -244,9 +244,38 @@ def test_the_24_7_option_follows_the_abuse_type_asked(add_records):
     assert find(directory, at=SATURDAY_NOON, abuse_type="modern_slavery")[0] == "a_slavery_247_line"
 
 
-def test_the_24_7_option_is_found_even_when_no_result_is_24_7(directory):
+def test_with_no_24_7_line_for_the_type_the_option_is_the_domestic_abuse_line(directory):
+    # no 24/7 stalking line: the domestic abuse line, whose advisers take such calls, rather
+    # than a general listening line
     found = find(directory, at=SATURDAY_NOON, abuse_type="stalking")
-    assert found == ["general_247", "west_da_centre"]
+    assert found == ["national_247_line", "west_da_centre"]
+
+
+WOMEN_ONLY_247_LINE = make_record(
+    "womens_247_line", abuse_types=["domestic_abuse"], eligibility=["women_only"], hours=ALL_WEEK
+)
+LISTENING_247_LINE = make_record("listening_line", focus="general", abuse_types=[], hours=ALL_WEEK)
+
+
+def test_a_line_for_women_only_is_never_the_24_7_option_for_a_man(add_records):
+    directory = add_records(
+        WOMEN_ONLY_247_LINE, LISTENING_247_LINE, SLAVERY_247_LINE, STALKING_LINE
+    )
+    # for a woman, or anyone not saying: the domestic abuse line before the listening line
+    assert find(directory, at=SATURDAY_NOON, abuse_type="stalking")[:2] == [
+        "womens_247_line",
+        "stalking_line",
+    ]
+    for abuse_type in ("domestic_abuse", "stalking", None):
+        found = find(directory, at=SATURDAY_NOON, abuse_type=abuse_type, eligibility="men")
+        # the general line open to him: not the women's line, and with no type asked, not
+        # the trafficking line either
+        assert found[0] == "listening_line", abuse_type
+    # a domestic abuse line open to everyone is still preferred to the general one
+    directory = add_records(make_record("open_247_line", hours=ALL_WEEK))
+    assert find(directory, at=SATURDAY_NOON, abuse_type="stalking", eligibility="men")[0] == (
+        "open_247_line"
+    )
 
 
 def test_open_services_rank_before_unknown_and_closed_ones(directory):
@@ -279,7 +308,7 @@ def test_a_specialist_for_the_abuse_type_asked_is_kept_second(add_records):
     assert found[:3] == ["west_da_centre", "stalking_line", "rbkc_womens_centre"]
     # at the weekend the 24/7 option comes first and the stalking line still second
     found = find(directory, at=SATURDAY_NOON, abuse_type="stalking")
-    assert found[:2] == ["general_247", "stalking_line"]
+    assert found[:2] == ["national_247_line", "stalking_line"]
     # a type that is no one's main type, or no type: the ranking alone
     assert find(directory, at=WEDNESDAY_NOON, abuse_type="fgm")[0] == "rbkc_womens_centre"
     assert "stalking_line" not in find(directory, at=WEDNESDAY_NOON, abuse_type="fgm")
