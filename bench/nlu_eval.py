@@ -53,6 +53,7 @@ STATEMENTS = ROOT / "bench" / "data" / "dev_statement_utterances.yaml"
 SHAPES = ROOT / "bench" / "data" / "dev_shapes_utterances.yaml"
 SELF_HARM = ROOT / "bench" / "data" / "dev_selfharm_utterances.yaml"
 FEELINGS = ROOT / "bench" / "data" / "dev_feelings_utterances.yaml"
+HELP_SEEKING = ROOT / "bench" / "data" / "dev_helpseeking_utterances.yaml"
 BLIND_2026_12_04 = (
     "on 2026-12-04 by an engineer who had seen neither the training data nor any held-out set"
 )
@@ -128,6 +129,18 @@ LATER_DEVELOPMENT_SETS = (
         "label out_of_scope), 30 of suicide, self-harm or danger now, 40 telling what a "
         "partner or relative does and how it feels, and 20 everyday moods. Read before the "
         "low-mood intent had data (notes below): not blind evidence.",
+    ),
+    (
+        "development_help_seeking",
+        "Ninth development set: asking for help",
+        HELP_SEEKING,
+        "on 2026-12-07 by an engineer who had seen nothing of the project",
+        "100 requests for a service or someone to talk to, 70 worries about someone else, 40 "
+        "people worried about their own behaviour, and at the boundaries 20 disclosures with "
+        "no request, 20 everyday requests for help and 10 emergencies. The brief for the "
+        "help-seeking training examples of 2026-12-07 was written from what the first 140 "
+        "missed; the last 120 stayed unread until counted once, after the change was decided "
+        "(notes below).",
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
@@ -1043,6 +1056,53 @@ NOTES = [
     "91.2%: it is measured on the training data itself, which now holds 306 harder "
     "emergencies (coded farewells such as 'soon none of this will matter' are hard to learn "
     "from the other folds), so the two figures are not on the same data.",
+    "",
+    "Later on 2026-12-07, asking for help (decided on the development sets and the first part "
+    "of a probe written for it; its last part and the external set counted after):",
+    "",
+    "- **Help-seeking messages were answered as something else a third of the time.** A "
+    "probe of 260, written blind by an engineer who saw nothing of the project (100 requests "
+    "for a service, 70 worries about someone else, 40 people worried about their own "
+    "behaviour, 20 disclosures, 20 everyday requests, 10 emergencies), was cut in two. On "
+    "its first 140 the model answered 89 right, and 19 of the 137 that were not emergencies "
+    "with 999: requests that say what happened ('pregnant and he pushed me last week, should "
+    "i talk to my midwife'), that name a kind of help ('i need an IDVA'), worries about "
+    "someone else that name harm to them, and people describing their own behaviour. Two "
+    "guards: a worry about someone else's partner ('i think her bf is hurting her') and what "
+    "happened to a group ('trans women who've been assaulted'); the attack itself still "
+    "counts ('my friend's bf is hurting her right now'). A helper who saw no test set, probe "
+    "or training data wrote, from a brief naming those kinds: 138 requests (`find_service`; "
+    "35 naming a group left out, since the group's own intent sets the eligibility the "
+    "search needs, and 7 a danger pattern matches), 171 worries about someone else "
+    "(`ask_help_someone`), 115 people describing their own behaviour (`ask_own_behaviour`) "
+    "and 100 everyday requests in the same words (out of scope).",
+    "- **That cost five development emergencies** (a lay-by where he will not drive on, "
+    "the cliffs at Beachy Head, driving into a tree tonight, a past attempt, biting an arm "
+    "until it bruises). Leaving out the everyday requests, or those and the worries, did not "
+    "win them back. A brief named their kinds, and a helper wrote 198 emergencies (high "
+    "places, a car or the road, past attempts, self-injury in other words, farewells, being "
+    "held in a car, cannot talk); two danger patterns were written for the two still missed "
+    "('i attempted twice before', 'bit my arm so hard it bruised'), with a guard for 'i "
+    "attempted twice to call you' and checked against every training example, development "
+    "item and helper line (nothing else matched). Those five are no longer blind evidence.",
+    "- **Figures, before -> after.** The probe's first 140 (read): 89 -> 115, answered with "
+    "999 wrongly 19 -> 10. Its last 120, counted once after the decision: 85 -> 98 (70.8% -> "
+    "81.7%), answered with 999 wrongly 14 -> 6, its 7 emergencies caught before and after "
+    "(the 'before' is the old model with the new patterns: the patterns are read when the "
+    "bot runs). By label on those 120: requests 38 -> 41 of 47, worries about someone else "
+    "18 -> 24 of 33, own behaviour 8 -> 13 of 18. Development sets: 92.9 / 96.0 / 77.3 / "
+    "87.9 / 85.0 / 70.2 / 81.7 / 89.3% -> 94.4 / 94.0 / 77.7 / 87.9 / 82.9 / 71.0 / 82.1 / "
+    "91.3%; every emergency caught before is still caught, and 13 more of the self-harm set "
+    "(235 -> 248 of 263); their false 999 answers 190 -> 197 of 2,362. ChatterBot 422 -> "
+    "414 of 511. The costs: about one more needless 999 answer in three hundred messages, "
+    "and the everyday and statements sets 2 points lower (a plumber in W2, 'when do the "
+    "clocks go back', 'my best friend is getting married in June' taken for a worry about a "
+    "friend). The external set, counted after: 86.4% -> 86.8%, macro-F1 0.745 -> 0.814 "
+    "(requests 1 -> 2 of 4, worries about someone else 1 -> 2 of 3, own behaviour 1 -> 2 of "
+    "2), emergencies 8 of 9 and out-of-scope items answered as an emergency 1, as before. "
+    "Cross-validation 81.6% -> 81.3%, its emergency recall 91.2% -> 91.3%.",
+    "- **The probe is kept as the ninth development set** "
+    "(`bench/data/dev_helpseeking_utterances.yaml`); its header says which items were read.",
     "",
 ]
 

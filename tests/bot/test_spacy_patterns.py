@@ -43,6 +43,14 @@ DANGER = [
     ("he said he would burn the house down", "threat_to_kill"),
     ("they're going to kill us", "threat_to_kill"),
     ("he’s going to kill me", "threat_to_kill"),  # a phone's curly apostrophe
+    # a past attempt, and self-injury by biting
+    ("i attempted twice before and i feel the same now", "self_harm"),
+    ("ive attempted suicide", "self_harm"),
+    ("i keep biting myself till it bleeds", "self_harm"),
+    ("bit my arm so hard it bruised", "self_harm"),
+    # beside the guards for a worry and for a group: the attack itself still counts
+    ("my friend's bf is hurting her right now", "attack_now"),
+    ("i've been assaulted", "attack_now"),
     # weapons
     ("he's got a knife", "weapon"),
     ("my ex has a gun", "weapon"),
@@ -793,6 +801,16 @@ EVERYDAY = [
     "my toddler nearly ran into the road",
     "i'm going to go through with the divorce",
     "you'll miss me when i'm on holiday",
+    # what happened to a group, and a worry about someone else's partner: asked, not now
+    "is there anyone who works with trans women who've been assaulted",
+    "support for people who have been raped",
+    "i think her bf is hurting her, should i say something",
+    "worried her husband is hitting her",
+    "i attempted twice to call you",
+    "i attempted the marathon last year",
+    "the dog bit my hand",
+    "bit my lip so hard it bled",
+    "i bite my nails when im nervous",
 ]
 
 
