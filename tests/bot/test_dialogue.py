@@ -222,3 +222,18 @@ def test_feeling_low_gets_a_kind_word_then_a_listening_line(agent, loop, channel
 def test_thoughts_of_suicide_are_an_emergency_not_low_mood(web, message):
     web.say(message)
     assert web.last_actions(2) == ["utter_emergency", "action_signpost_emergency"]
+
+
+@pytest.mark.parametrize(
+    "message, answer",
+    [
+        # harm in the past, then a request: the directory, not 999
+        ("my ex hit me a few months ago, who can i talk to about it", "action_find_service"),
+        ("i'm worried about my colleague, she has bruises again", "utter_help_someone"),
+        ("i check my girlfriend's phone every night and i want to stop", "utter_own_behaviour"),
+        ("who do i ring about a broken streetlight", "utter_out_of_scope"),
+    ],
+)
+def test_asking_for_help_gets_the_answer_for_who_is_asking(web, message, answer):
+    web.say(message)
+    assert web.last_actions(1) == [answer]
