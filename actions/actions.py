@@ -58,7 +58,11 @@ class ActionFindService(Action):
         }
         eligibility = tracker.get_slot("eligibility")
         try:
-            services = await _services_for(filters, eligibility)
+            services = await _named_first(
+                _named_services(tracker),
+                await _services_for(filters, eligibility),
+                filters["limit"],
+            )
         except DirectoryUnavailable:
             logger.warning("directory unavailable for action_find_service")
             dispatcher.utter_message(response="utter_safety_fallback")
@@ -76,6 +80,21 @@ class ActionFindService(Action):
         )
         dispatcher.utter_message(text=render_services(services, channel, intro))
         return []
+
+
+def _named_services(tracker: Tracker) -> list[str]:
+    """The record ids of the services the latest message names ("the number for Rahab")."""
+    entities = tracker.latest_message.get("entities") or []
+    return list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "service"))
+
+
+async def _named_first(
+    named: list[str], found: list[ServiceSummary], limit: int
+) -> list[ServiceSummary]:
+    """The services asked for by name, from the directory, before the others found."""
+    asked = [service for key in named if (service := await directory().get_service(key))]
+    ids = {service.id for service in asked}
+    return (asked + [service for service in found if service.id not in ids])[:limit]
 
 
 def _not_for_women_only(services: list[ServiceSummary]) -> list[ServiceSummary]:

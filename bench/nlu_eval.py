@@ -1103,6 +1103,15 @@ NOTES = [
     "Cross-validation 81.6% -> 81.3%, its emergency recall 91.2% -> 91.3%.",
     "- **The probe is kept as the ninth development set** "
     "(`bench/data/dev_helpseeking_utterances.yaml`); its header says which items were read.",
+    "- **A service named by its name** ('whats the number for rahab' was answered as out of "
+    "scope). 71 `service` patterns name the directory's services by their names and short "
+    "forms ('rahab', 'al-hasaniya', 'angelou', \"men's advice line\"); when the model found "
+    "nothing it knows (out of scope or too unsure), a named service makes the intent "
+    "`find_service`, and the action lists the named service first, its details from the "
+    "directory. A form of abuse inside the name stays an entity ('national stalking helpline "
+    "hours?'), as inside a danger match; no danger match was changed on 12,930 training "
+    "examples and held-out items. Development sets and the external set unchanged; the "
+    "help-seeking probe's first 140 115 -> 116, its last 120 98 as before.",
     "",
 ]
 

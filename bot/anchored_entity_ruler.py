@@ -18,8 +18,9 @@ entities with the ruler's own on the project's training examples and every patte
 Also: a form of abuse named inside a danger match ("he raped me like an hour ago") is kept.
 The ruler keeps only the longest of overlapping matches, so the danger span swallowed the
 `abuse_type` match inside it, the message's abuse type was lost, and the emergency answer
-gave the domestic abuse line instead of the rape and sexual abuse one. `keep_inner_abuse_types`
-puts such matches in `doc.spans[INSIDE_DANGER]`; `doc.ents` stays as the ruler made it.
+gave the domestic abuse line instead of the rape and sexual abuse one. The same for a service
+named with its form of abuse ("national stalking helpline hours?"). `keep_inner_abuse_types`
+puts such matches in `doc.spans[INNER_ABUSE_TYPES]`; `doc.ents` stays as the ruler made it.
 
 Imported by the pattern entities component (bot/pattern_entities.py), which config.yml
 lists, so training, `rasa run` and the NLU evaluation all load the pipeline with it (in
@@ -36,7 +37,9 @@ from spacy.tokens import Span
 
 _ORIGINAL_LOAD = SpacyNLP.load_model
 REQUIRED = (None, "+")  # a token the pattern cannot match without
-INSIDE_DANGER = "abuse_types_inside_danger"  # doc.spans key
+INNER_ABUSE_TYPES = "abuse_types_inside_longer_matches"  # doc.spans key
+# the entities whose words can name a form of abuse the ruler would otherwise drop
+_CONTAINERS = ("danger", "service")
 
 
 def anchor(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
@@ -91,21 +94,21 @@ class AnchoredMatcher:
 
 def keep_inner_abuse_types(ruler: Any) -> None:
     """After the ruler sets the entities, its `abuse_type` matches that lie inside a kept
-    `danger` entity go to doc.spans[INSIDE_DANGER]."""
+    `danger` or `service` entity go to doc.spans[INNER_ABUSE_TYPES]."""
     set_entities = ruler.set_annotations
 
     def set_annotations(doc: Any, matches: list[tuple[int, int, int]]) -> None:
         set_entities(doc, matches)
-        dangers = [(e.start, e.end) for e in doc.ents if e.label_ == "danger"]
-        if not dangers:
+        containers = [(e.start, e.end) for e in doc.ents if e.label_ in _CONTAINERS]
+        if not containers:
             return
         inner = []
         for match_id, start, end in matches:
             label, ent_id = ruler._ent_ids.get(match_id, (doc.vocab.strings[match_id], ""))
-            if label == "abuse_type" and any(s <= start and end <= e for s, e in dangers):
+            if label == "abuse_type" and any(s <= start and end <= e for s, e in containers):
                 inner.append(Span(doc, start, end, label=label, span_id=ent_id))
         if inner:
-            doc.spans[INSIDE_DANGER] = inner
+            doc.spans[INNER_ABUSE_TYPES] = inner
 
     ruler.set_annotations = set_annotations
 

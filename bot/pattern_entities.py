@@ -7,6 +7,10 @@ and, when a `danger` pattern matched, sets the intent to `emergency` whatever th
 predicted. So the trained model and the hand-written patterns are two independent ways of
 recognising danger: either one is enough.
 
+A service named by its name ("what's the number for Rahab") is a request for that service:
+when the model found nothing it knows (out of scope, or too unsure), the intent becomes
+`find_service`, and the action puts the named service first (actions/actions.py).
+
 Spans labelled `not_danger` are guards: everyday idioms that contain danger words ("I'm in
 danger of missing my train"). Each is longer than the danger match it covers, so the entity
 ruler keeps the guard instead; they are dropped here and never become entities.
@@ -35,10 +39,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # importing it also installs its patch: the entity ruler tries only the patterns whose words
 # are in the message. Here, because every process that loads config.yml imports this
 # component: training (spaCy over the training data 14 -> 3 s), serving and the NLU evaluation
-from bot.anchored_entity_ruler import INSIDE_DANGER
+from bot.anchored_entity_ruler import INNER_ABUSE_TYPES
 
 EMERGENCY_INTENT = "emergency"
 DANGER_LABEL = "danger"
+SERVICE_LABEL = "service"
+FIND_SERVICE_INTENT = "find_service"
+# what a named service replaces: the answers for "not something I know"
+NOTHING_KNOWN = ("out_of_scope", "nlu_fallback")
 GUARD_LABEL = "not_danger"
 EXTRACTOR = "PatternEntities"
 
@@ -85,14 +93,18 @@ class PatternEntities(GraphComponent):
             if doc is None:
                 continue
             found = [_entity(ent) for ent in doc.ents if ent.label_ != GUARD_LABEL]
-            # a form of abuse the danger match covered: "he raped me like an hour ago"
-            found += [_entity(span) for span in doc.spans.get(INSIDE_DANGER, ())]
+            # a form of abuse a danger or service match covered: "he raped me like an hour ago"
+            found += [_entity(span) for span in doc.spans.get(INNER_ABUSE_TYPES, ())]
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
             if any(e["entity"] == DANGER_LABEL for e in found):
                 _override_intent(message, "danger_rule_overrode")
             elif self._model_doubts_danger(message):
                 _override_intent(message, "emergency_below_top")
+            elif any(e["entity"] == SERVICE_LABEL for e in found) and (
+                (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in NOTHING_KNOWN
+            ):
+                _override_intent(message, "service_named_overrode", FIND_SERVICE_INTENT)
         return messages
 
     def _model_doubts_danger(self, message: Message) -> bool:
@@ -119,17 +131,13 @@ def _entity(ent: Any) -> dict[str, Any]:
     }
 
 
-def _override_intent(message: Message, reason: str) -> None:
-    """Makes `emergency` the intent, first in the ranking, and keeps what it replaced."""
+def _override_intent(message: Message, reason: str, intent: str = EMERGENCY_INTENT) -> None:
+    """Makes `intent` the intent, first in the ranking, and keeps what it replaced."""
     previous: dict[str, Any] | None = message.get(INTENT)
-    emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    message.set(INTENT, emergency, add_to_output=True)
-    ranking = [
-        r
-        for r in message.get(INTENT_RANKING_KEY) or []
-        if r.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
-    ]
-    message.set(INTENT_RANKING_KEY, [emergency] + ranking, add_to_output=True)
-    if previous and previous.get(INTENT_NAME_KEY) != EMERGENCY_INTENT:
-        # kept for evaluation: which layer caught it
+    chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, chosen, add_to_output=True)
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
+    if previous and previous.get(INTENT_NAME_KEY) != intent:
+        # kept for evaluation: which layer chose it
         message.set(reason, previous.get(INTENT_NAME_KEY), add_to_output=True)

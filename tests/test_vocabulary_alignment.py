@@ -34,3 +34,13 @@ def test_every_eligibility_the_bot_sets_is_a_directory_eligibility():
     core = yaml.safe_load((PATTERNS.parents[2] / "bot" / "domain" / "core.yml").read_text())
     values = {m["value"] for m in core["slots"]["eligibility"]["mappings"]}
     assert values and values <= set(taxonomy.ELIGIBILITY.terms)
+
+
+def test_every_service_named_in_the_patterns_is_a_seed_record():
+    """The action looks a named service up by its record id: a renamed record would
+    silently drop the service it names."""
+    from services_directory import facts
+
+    records, _ = facts.read_facts()
+    named = pattern_ids("service")
+    assert named and named <= {record.slug for record in records}

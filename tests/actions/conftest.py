@@ -94,6 +94,12 @@ class FakeDirectory:
             raise DirectoryUnavailable("down")
         return self.services
 
+    async def get_service(self, record_id: str) -> ServiceSummary | None:
+        if self.fail:
+            raise DirectoryUnavailable("down")
+        known = [*self.services, SAMARITANS, CHILDLINE, MENS_LINE]
+        return next((s for s in known if s.record_id == record_id), None)
+
 
 @pytest.fixture
 def directory(monkeypatch) -> FakeDirectory:

@@ -224,3 +224,34 @@ async def test_low_mood_with_the_directory_down_still_gets_a_helpline(directory,
     directory.fail = True
     await ActionSignpostListeningLine().run(dispatcher, make_tracker(), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_safety_fallback"]
+
+
+def naming(*record_ids: str, **slots):
+    tracker = make_tracker(**slots)
+    tracker.latest_message["entities"] = [{"entity": "service", "value": r} for r in record_ids]
+    return tracker
+
+
+async def test_a_service_named_comes_first_with_its_details_from_the_directory(
+    directory, dispatcher
+):
+    await ActionFindService().run(dispatcher, naming("samaritans"), {})
+    text = dispatcher.messages[0]["text"]
+    assert "116 123" in text  # the number from the directory's record
+    assert text.index("Samaritans") < text.index("Angelou") < text.index("National Domestic")
+
+
+async def test_a_named_service_counts_towards_the_limit_and_is_not_repeated(directory, dispatcher):
+    await ActionFindService().run(dispatcher, naming("national_domestic_abuse_helpline"), {})
+    text = dispatcher.messages[0]["text"]
+    assert text.count("National Domestic Abuse Helpline") == 1
+    assert text.index("National Domestic") < text.index("Angelou")
+    dispatcher.messages.clear()
+    await ActionFindService().run(dispatcher, naming("samaritans", channel="sms"), {})
+    text = dispatcher.messages[0]["text"]
+    assert "Samaritans" in text and "Angelou" in text and "National Domestic" not in text
+
+
+async def test_a_name_the_directory_does_not_know_changes_nothing(directory, dispatcher):
+    await ActionFindService().run(dispatcher, naming("no_such_service"), {})
+    assert "Angelou" in dispatcher.messages[0]["text"]

@@ -237,3 +237,11 @@ def test_thoughts_of_suicide_are_an_emergency_not_low_mood(web, message):
 def test_asking_for_help_gets_the_answer_for_who_is_asking(web, message, answer):
     web.say(message)
     assert web.last_actions(1) == [answer]
+
+
+@pytest.mark.parametrize("message", ["whats the number for rahab", "how do i contact angelou"])
+def test_a_service_named_is_looked_up(web, message):
+    web.say(message)
+    assert web.last_actions(1) == ["action_find_service"]
+    entities = web.tracker.latest_message.entities
+    assert [e["value"] for e in entities if e["entity"] == "service"]

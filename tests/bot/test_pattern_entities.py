@@ -129,3 +129,33 @@ def test_a_form_of_abuse_inside_a_danger_match_is_kept_beside_it(nlp):
     ]
     plain = parse(served, PatternEntities(), "he just hit me", {"greet": 1.0})
     assert [e["entity"] for e in plain["entities"]] == ["danger"]
+
+
+@pytest.mark.parametrize("unknown", ["out_of_scope", "nlu_fallback"])
+def test_a_service_named_where_the_model_knew_nothing_is_a_request_for_it(nlp, unknown):
+    parsed = parse(nlp, PatternEntities(0.2), "whats the number for rahab", {unknown: 0.6})
+    assert parsed["intent"] == {"name": "find_service", "confidence": 1.0}
+    assert parsed["service_named_overrode"] == unknown
+    assert {"entity": "service", "value": "rahab_london"}.items() <= parsed["entities"][0].items()
+
+
+def test_a_service_named_leaves_other_intents_and_danger_alone(nlp):
+    thanks = parse(nlp, PatternEntities(0.2), "thanks, i'll ring galop", {"thanks": 0.7})
+    assert thanks["intent"]["name"] == "thanks"
+    danger = parse(
+        nlp, PatternEntities(0.2), "he's got a knife, call samaritans", {"out_of_scope": 0.9}
+    )
+    assert danger["intent"]["name"] == "emergency"
+
+
+def test_a_service_named_with_its_form_of_abuse_keeps_the_form(nlp):
+    from bot.anchored_entity_ruler import anchor_rulers
+
+    served = spacy.load("en_vawg_patterns")
+    anchor_rulers(served)  # as Rasa loads it
+    text = "national stalking helpline hours?"
+    parsed = parse(served, PatternEntities(0.2), text, {"find_service": 0.9})
+    assert [(e["entity"], e["value"]) for e in parsed["entities"]] == [
+        ("service", "national_stalking_helpline"),
+        ("abuse_type", "stalking"),
+    ]

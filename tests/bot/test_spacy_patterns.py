@@ -841,6 +841,11 @@ def test_everyday_idioms_do_not_match(nlp, text):
         ("i think i'm the abuser", "audience", "own_behaviour"),
         ("is there someone who speaks arabic", "language", "ar"),
         ("i'm deaf", "language", "bfi"),
+        ("whats the number for rahab", "service", "rahab_london"),
+        ("is al-hasaniya open today", "service", "al_hasaniya"),
+        ("how do i contact angelou", "service", "angelou_partnership"),
+        ("men's advice line number", "service", "mens_advice_line"),
+        ("can i call solace women's aid", "service", "solace_womens_aid"),
     ],
 )
 def test_entities_carry_canonical_values(nlp, text, label, value):

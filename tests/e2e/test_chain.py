@@ -91,6 +91,19 @@ def test_who_can_help_after_stalking_names_a_stalking_specialist(stack):
     assert specialists and any(name in text for name in specialists), text
 
 
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [("whats the number for rahab", "Rahab"), ("is al-hasaniya open today", "Al-Hasaniya")],
+)
+def test_a_service_named_comes_first_with_its_details_from_the_directory(stack, message, name):
+    text = all_text(chat(stack, new_session(), message))
+    [record] = [s for s in stack.services() if s["name"].startswith(name)]
+    listed = text.split("\n")[1]  # the line after the intro names the first service
+    assert listed.startswith(name), text
+    for phone in record.get("phones", []):
+        assert phone["number"] in text
+
+
 def test_an_edit_through_the_cli_changes_the_answer_without_retraining(stack, tmp_path):
     """The directory is the single source: edit a record, and the bot says the new thing."""
     env = dict(os.environ, DATABASE_URL=stack.database_url)
