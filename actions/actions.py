@@ -91,8 +91,10 @@ def _named_services(tracker: Tracker) -> list[str]:
 async def _named_first(
     named: list[str], found: list[ServiceSummary], limit: int
 ) -> list[ServiceSummary]:
-    """The services asked for by name, from the directory, before the others found."""
-    asked = [service for key in named if (service := await directory().get_service(key))]
+    """The services asked for by name, from the directory, before the others found (not one
+    that has closed down)."""
+    looked_up = [await directory().get_service(key) for key in named]
+    asked = [service for service in looked_up if service and service.active]
     ids = {service.id for service in asked}
     return (asked + [service for service in found if service.id not in ids])[:limit]
 

@@ -53,6 +53,7 @@ class ServiceSummary:
     has_gaps: bool
     how_to_reach: str | None  # for records with no phone: routes from the record itself
     eligibility: tuple[str, ...] = ()  # the groups it says it is for, e.g. ("women_only",)
+    active: bool = True  # False once closed down: a search never lists it, a lookup can
 
 
 def _attributes(service: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -118,6 +119,7 @@ def summarise(service: dict[str, Any]) -> ServiceSummary:
         has_gaps="has_gap" in record,
         how_to_reach=_how_to_reach(service, online),
         eligibility=tuple(_terms(grouped, "vawg_eligibility")),
+        active=service.get("status", "active") == "active",
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from actions.actions import ActionFindService, ActionSignpostEmergency, ActionSignpostListeningLine
 from api.text import is_gsm7
 from tests.actions.conftest import (
@@ -255,3 +257,14 @@ async def test_a_named_service_counts_towards_the_limit_and_is_not_repeated(dire
 async def test_a_name_the_directory_does_not_know_changes_nothing(directory, dispatcher):
     await ActionFindService().run(dispatcher, naming("no_such_service"), {})
     assert "Angelou" in dispatcher.messages[0]["text"]
+
+
+async def test_a_service_named_that_has_closed_down_is_not_listed(directory, dispatcher):
+    directory.services = [LOCAL_NO_PHONE, replace(SAMARITANS, active=False), HELPLINE]
+    directory.find_services = lambda **filters: _found([LOCAL_NO_PHONE, HELPLINE])
+    await ActionFindService().run(dispatcher, naming("samaritans"), {})
+    assert "Samaritans" not in dispatcher.messages[0]["text"]
+
+
+async def _found(services):
+    return services

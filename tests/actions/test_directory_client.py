@@ -164,6 +164,7 @@ async def test_find_services_sends_the_filters_and_reads_the_summaries(client, d
     assert helpline.has_gaps is True and helpline.how_to_reach is None
     assert helpline.kind == "national" and helpline.confidence == "high"
     assert helpline.eligibility == ("women_only",) and centre.eligibility == ()
+    assert helpline.active and centre.active
 
     assert centre.phones == () and centre.open_now is False and centre.is_24_7 is False
     assert centre.next_open == "opens Monday at 9am"
