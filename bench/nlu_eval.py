@@ -1100,16 +1100,18 @@ NOTES = [
     "friend). The external set, counted after: 86.4% -> 86.8%, macro-F1 0.745 -> 0.814 "
     "(requests 1 -> 2 of 4, worries about someone else 1 -> 2 of 3, own behaviour 1 -> 2 of "
     "2), emergencies 8 of 9 and out-of-scope items answered as an emergency 1, as before. "
-    "Cross-validation 81.6% -> 81.3%, its emergency recall 91.2% -> 91.3%.",
+    "Cross-validation 81.6% -> 81.3%, its emergency recall 91.2% -> 91.3% (90.9% in a "
+    "second run on the same data: the folds differ between runs).",
     "- **The probe is kept as the ninth development set** "
     "(`bench/data/dev_helpseeking_utterances.yaml`); its header says which items were read.",
     "- **A service named by its name** ('whats the number for rahab' was answered as out of "
     "scope). 71 `service` patterns name the directory's services by their names and short "
     "forms ('rahab', 'al-hasaniya', 'angelou', \"men's advice line\"); when the model found "
-    "nothing it knows (out of scope or too unsure), a named service makes the intent "
-    "`find_service`, and the action lists the named service first, its details from the "
-    "directory. A form of abuse inside the name stays an entity ('national stalking helpline "
-    "hours?'), as inside a danger match; no danger match was changed on 12,930 training "
+    "nothing it knows (out of scope or too unsure), or the message is only the name ('galop' "
+    "was read as a greeting), a named service makes the intent `find_service`, and the "
+    "action lists the named service first, its details from the directory. A form of abuse "
+    "inside the name stays an entity ('national stalking helpline hours?'), as inside a "
+    "danger match; no danger match was changed on 12,930 training "
     "examples and held-out items. Development sets and the external set unchanged; the "
     "help-seeking probe's first 140 115 -> 116, its last 120 98 as before.",
     "",

@@ -8,8 +8,9 @@ predicted. So the trained model and the hand-written patterns are two independen
 recognising danger: either one is enough.
 
 A service named by its name ("what's the number for Rahab") is a request for that service:
-when the model found nothing it knows (out of scope, or too unsure), the intent becomes
-`find_service`, and the action puts the named service first (actions/actions.py).
+when the model found nothing it knows (out of scope, or too unsure), or the message is only
+the name, the intent becomes `find_service`, and the action puts the named service first
+(actions/actions.py).
 
 Spans labelled `not_danger` are guards: everyday idioms that contain danger words ("I'm in
 danger of missing my train"). Each is longer than the danger match it covers, so the entity
@@ -103,6 +104,7 @@ class PatternEntities(GraphComponent):
                 _override_intent(message, "emergency_below_top")
             elif any(e["entity"] == SERVICE_LABEL for e in found) and (
                 (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in NOTHING_KNOWN
+                or _only_a_name(doc)
             ):
                 _override_intent(message, "service_named_overrode", FIND_SERVICE_INTENT)
         return messages
@@ -129,6 +131,13 @@ def _entity(ent: Any) -> dict[str, Any]:
         "confidence_entity": 1.0,
         "extractor": EXTRACTOR,
     }
+
+
+def _only_a_name(doc: Any) -> bool:
+    """The message is a service's name and nothing else ("galop", "the samaritans?"): the
+    model, which learnt no names, may read it as anything (a greeting, for "galop")."""
+    named = {i for e in doc.ents if e.label_ == SERVICE_LABEL for i in range(e.start, e.end)}
+    return all(token.i in named or token.is_punct or token.is_stop for token in doc)
 
 
 def _override_intent(message: Message, reason: str, intent: str = EMERGENCY_INTENT) -> None:

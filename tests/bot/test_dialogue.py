@@ -239,7 +239,9 @@ def test_asking_for_help_gets_the_answer_for_who_is_asking(web, message, answer)
     assert web.last_actions(1) == [answer]
 
 
-@pytest.mark.parametrize("message", ["whats the number for rahab", "how do i contact angelou"])
+@pytest.mark.parametrize(
+    "message", ["whats the number for rahab", "how do i contact angelou", "galop"]
+)
 def test_a_service_named_is_looked_up(web, message):
     web.say(message)
     assert web.last_actions(1) == ["action_find_service"]

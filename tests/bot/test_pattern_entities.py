@@ -139,6 +139,12 @@ def test_a_service_named_where_the_model_knew_nothing_is_a_request_for_it(nlp, u
     assert {"entity": "service", "value": "rahab_london"}.items() <= parsed["entities"][0].items()
 
 
+@pytest.mark.parametrize("text", ["galop", "the samaritans?"])
+def test_a_service_name_alone_is_a_request_for_it_whatever_the_model_read(nlp, text):
+    parsed = parse(nlp, PatternEntities(0.2), text, {"greet": 0.9})
+    assert parsed["intent"]["name"] == "find_service"
+
+
 def test_a_service_named_leaves_other_intents_and_danger_alone(nlp):
     thanks = parse(nlp, PatternEntities(0.2), "thanks, i'll ring galop", {"thanks": 0.7})
     assert thanks["intent"]["name"] == "thanks"
