@@ -928,3 +928,20 @@ def test_an_idiom_guard_is_not_an_entity_and_forces_nothing(component, nlp):
     parsed = run_component(component, nlp, "i'm in danger of missing my train", "out_of_scope")
     assert parsed["intent"]["name"] == "out_of_scope"
     assert [e for e in parsed.get("entities", []) if e["entity"] == "not_danger"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i need an idva", "my social worker said i should ask", "can a support worker call me"],
+)
+def test_a_professional_named_is_not_the_person_asking(nlp, text):
+    """Only someone saying they are one is asking as a professional: a survivor asking for
+    an IDVA must not have the search made for professionals."""
+    assert "audience" not in {e.label_ for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize(
+    "text", ["as an idva, what should i do", "i work as a support worker", "social worker here"]
+)
+def test_a_professional_saying_so_is_asking_as_one(nlp, text):
+    assert ("audience", "professional") in {(e.label_, e.ent_id_) for e in nlp(text).ents}
