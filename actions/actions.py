@@ -95,12 +95,13 @@ async def _named_first(
     that has closed down)."""
     looked_up = [await directory().get_service(key) for key in named]
     asked = [service for service in looked_up if service and service.active]
-    ids = {service.id for service in asked}
-    return (asked + [service for service in found if service.id not in ids])[:limit]
+    return _followed_by(asked, found)[:limit]
 
 
-def _not_for_women_only(services: list[ServiceSummary]) -> list[ServiceSummary]:
-    return [s for s in services if "women_only" not in s.eligibility]
+def _followed_by(first: list[ServiceSummary], rest: list[ServiceSummary]) -> list[ServiceSummary]:
+    """`first`, then the services of `rest` not already among them."""
+    listed = {service.id for service in first}
+    return first + [service for service in rest if service.id not in listed]
 
 
 async def _services_for(filters: dict[str, Any], eligibility: str | None) -> list[ServiceSummary]:
@@ -114,9 +115,9 @@ async def _services_for(filters: dict[str, Any], eligibility: str | None) -> lis
     if not any(eligibility in service.eligibility for service in services):
         # more than the limit: a man's list loses the services for women only
         everyone = await directory().find_services(**{**filters, "limit": limit * 4})
-        services += [s for s in everyone if s.id not in {found.id for found in services}]
+        services = _followed_by(services, everyone)
     if eligibility == "men":
-        services = _not_for_women_only(services)
+        services = [s for s in services if "women_only" not in s.eligibility]
     return services[:limit]
 
 

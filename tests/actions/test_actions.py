@@ -152,14 +152,7 @@ async def test_a_man_in_danger_gets_a_24_7_line_open_to_men(directory, dispatche
 
 
 async def test_with_nothing_for_the_group_the_search_widens_to_everyone(directory, dispatcher):
-    everyone = directory.services
-    calls = []
-
-    async def only_without_eligibility(**filters):
-        calls.append(filters)
-        return [] if filters.get("eligibility") else everyone
-
-    directory.find_services = only_without_eligibility
+    calls = answers_by_eligibility(directory, {"lgbt_plus": [], None: directory.services})
     await ActionFindService().run(dispatcher, make_tracker(eligibility="lgbt_plus"), {})
     assert [c.get("eligibility") for c in calls] == ["lgbt_plus", None]
     assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
@@ -261,10 +254,6 @@ async def test_a_name_the_directory_does_not_know_changes_nothing(directory, dis
 
 async def test_a_service_named_that_has_closed_down_is_not_listed(directory, dispatcher):
     directory.services = [LOCAL_NO_PHONE, replace(SAMARITANS, active=False), HELPLINE]
-    directory.find_services = lambda **filters: _found([LOCAL_NO_PHONE, HELPLINE])
+    answers_by_eligibility(directory, {None: [LOCAL_NO_PHONE, HELPLINE]})
     await ActionFindService().run(dispatcher, naming("samaritans"), {})
     assert "Samaritans" not in dispatcher.messages[0]["text"]
-
-
-async def _found(services):
-    return services
