@@ -54,6 +54,7 @@ SHAPES = ROOT / "bench" / "data" / "dev_shapes_utterances.yaml"
 SELF_HARM = ROOT / "bench" / "data" / "dev_selfharm_utterances.yaml"
 FEELINGS = ROOT / "bench" / "data" / "dev_feelings_utterances.yaml"
 HELP_SEEKING = ROOT / "bench" / "data" / "dev_helpseeking_utterances.yaml"
+SELF_HARM_FORMS = ROOT / "bench" / "data" / "dev_selfharm_forms_utterances.yaml"
 BLIND_2026_12_04 = (
     "on 2026-12-04 by an engineer who had seen neither the training data nor any held-out set"
 )
@@ -141,6 +142,17 @@ LATER_DEVELOPMENT_SETS = (
         "help-seeking training examples of 2026-12-07 was written from what the first 140 "
         "missed; the last 120 stayed unread until counted once, after the change was decided "
         "(notes below).",
+    ),
+    (
+        "development_self_harm_forms",
+        "Tenth development set: self-injury and farewells",
+        SELF_HARM_FORMS,
+        "on 2026-12-07 by an engineer who had seen nothing of the project",
+        "160 messages of self-injury described without the words 'self harm', coded "
+        "farewells, hopelessness with a time, regretted past attempts and plans, in kinds "
+        "named after what the seventh set's read items still missed, and 100 everyday ones "
+        "sharing their words. The first 130 were read to write the danger patterns of "
+        "2026-12-07 (late); the last 130 stayed unread, counted before and after (notes below).",
     ),
 )
 RESULTS = ROOT / "bench" / "results" / "nlu_eval.json"
@@ -1114,6 +1126,21 @@ NOTES = [
     "danger match; no danger match was changed on 12,930 training "
     "examples and held-out items. Development sets and the external set unchanged; the "
     "help-seeking probe's first 140 115 -> 116, its last 120 98 as before.",
+    "- **Self-injury and farewells in other words** (danger patterns, late on 2026-12-07). "
+    "The seventh set's read items still missed seven emergencies: words carved into the "
+    "skin, punching walls till the knuckles split, 'too late for me', 'soon none of this "
+    "will matter', a past attempt she regrets surviving, and two left alone ('im done. "
+    "goodbye', a plan with no method named), too close to everyday goodbyes and plans for a "
+    "pattern. A brief naming those kinds went to an engineer who saw nothing of the project; "
+    "the 260 messages that came back are the tenth development set. Its first 130 were read "
+    "and two more kinds written from its misses (making it stop for good; hoping someone "
+    "will look after her children); a will ('who gets what') and 'make sure my sister gets "
+    "the kids' were left alone. 14 danger lines and 2 guards ('too late for me to ...', "
+    "'... didn't work out'), each checked against every training example of another intent. "
+    "**Before -> after:** the seventh set's emergencies 248 -> 253 of 263; the tenth set's "
+    "read half 70 -> 73 of 75, its unread half 74 -> 75 of 85 (counted, not read), needless "
+    "999 answers 14 and 11 before and after; every other development set, ChatterBot and "
+    "the external set unchanged (external counted after: 86.8%, 8 of 9 emergencies).",
     "",
 ]
 

@@ -73,6 +73,7 @@ def test_the_cross_validation_config_is_the_bots_pipeline_without_the_fallback()
         ("dev_selfharm_utterances.yaml", True),
         ("dev_feelings_utterances.yaml", True),
         ("dev_helpseeking_utterances.yaml", True),
+        ("dev_selfharm_forms_utterances.yaml", True),
     ],
 )
 def test_the_held_out_sets_use_labels_the_evaluation_maps(held_out_set, has_emergencies):
