@@ -5,16 +5,25 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from rasa.core.tracker_store import TrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import read_endpoint_config
 
+import bot.gateway_channel  # noqa: F401  # installs the patches, as `rasa run` does
+from bot import resumable_states
 from bot.expiring_tracker_store import ExpiringInMemoryTrackerStore
 from bot.gateway_channel import delete_conversation
 
-ENDPOINTS = Path(__file__).resolve().parents[2] / "bot" / "endpoints.yml"
+ROOT = Path(__file__).resolve().parents[2]
+ENDPOINTS = ROOT / "bot" / "endpoints.yml"
 
 
 def make_store(monkeypatch, ttl: str) -> TrackerStore:
@@ -54,3 +63,59 @@ async def test_forget_still_deletes_at_once(monkeypatch):
     await say(store, "a")
     delete_conversation(store, "a")
     assert await store.retrieve("a") is None
+
+
+async def test_a_conversation_read_back_is_the_one_rasas_own_store_gives(monkeypatch):
+    """The store keeps the events themselves, not JSON: what a retrieve gives must still be
+    what Rasa's JSON round trip gives, slots and all, for a whole conversation and for its
+    last session only."""
+    domain = Domain.load(str(ROOT / "bot" / "domain"))
+    ours = ExpiringInMemoryTrackerStore(domain, record_exp=60)
+    rasas = InMemoryTrackerStore(domain)
+    tracker = DialogueStateTracker("s", domain.slots)
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("my ex follows me", {"name": "tell_abuse", "confidence": 0.9}),
+        SlotSet("abuse_type", "stalking"),
+        ActionExecuted("utter_tell_abuse"),
+        BotUttered("I believe you.", {"buttons": [{"title": "Help", "payload": "/find_service"}]}),
+        ActionExecuted("action_listen"),
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+    ]:
+        tracker.update(event)
+    for store in (ours, rasas):
+        await store.save(tracker)
+    for read in ("retrieve", "retrieve_full_tracker"):
+        got, expected = await getattr(ours, read)("s"), await getattr(rasas, read)("s")
+        assert got.current_state(EventVerbosity.ALL) == expected.current_state(EventVerbosity.ALL)
+    last_session, everything = await ours.retrieve("s"), await ours.retrieve_full_tracker("s")
+    assert len(last_session.events) == 4 and len(everything.events) == 10
+
+
+async def test_what_happens_to_a_retrieved_conversation_is_kept_only_when_saved(monkeypatch):
+    store = make_store(monkeypatch, "1800")
+    await say(store, "a")
+    tracker = await store.retrieve("a")
+    tracker.update(UserUttered("not saved"))
+    assert [e.text for e in (await store.retrieve("a")).events] == ["hello"]
+    await store.save(tracker)
+    assert [e.text for e in (await store.retrieve("a")).events] == ["hello", "not saved"]
+
+
+async def test_forgetting_a_conversation_also_drops_its_kept_dialogue_states(monkeypatch):
+    domain = Domain.load(str(ROOT / "bot" / "domain"))
+    store = ExpiringInMemoryTrackerStore(domain, record_exp=60)
+    for sender in ("a", "b"):
+        tracker = DialogueStateTracker(sender, domain.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered("hello", {"name": "greet", "confidence": 1.0}))
+        domain.states_for_tracker_history(tracker)  # as the rule policy asks
+        await store.save(tracker)
+    kept = {key[1] for key in resumable_states._KEPT}
+    assert {"a", "b"} <= kept
+    store.forget("a")
+    assert "a" not in {key[1] for key in resumable_states._KEPT}
+    assert "b" in {key[1] for key in resumable_states._KEPT}
