@@ -12,7 +12,8 @@ nothing needs. Rasa never changes an event once it is on a tracker (where it edi
 edits a deep copy: `_revert_affirmation_events`, `_message_clarification`), so a retrieved
 tracker can replay the same objects. Keeping them also lets bot/resumable_states.py carry a
 conversation's dialogue states on from its last message, since it recognises the same event
-objects.
+objects. The cost is memory: a five-message conversation holds 38 KB as objects, 12 KB as
+JSON (tracemalloc), until it expires; Redis (bot/endpoints.redis.yml) is the store for more.
 
 It also notes the intent of each conversation's latest message when it is saved, so the
 gateway channel can tell whether a message was an emergency without rebuilding the whole
