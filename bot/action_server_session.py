@@ -10,7 +10,10 @@ endpoint and event loop, and hands it out without closing it. The session is mad
 makes it (the endpoint's headers and basic auth, Rasa's request timeout). Its idle
 connections are dropped after KEEPALIVE_SECONDS, well before the action server (Sanic, 5 s)
 closes them from its side, so a request is not sent down a connection that is being closed.
-A closed session, or one from another event loop, is replaced.
+A closed session, or one from another event loop, is replaced. It writes request bodies with
+ujson (a dependency of Rasa's) instead of the standard library's json: each call sends the
+whole conversation, and the standard encoder was 4% of the Rasa process's samples at 50
+concurrent conversations (py-spy, 2026-12-07); ujson takes 0.39 of its time on such a body.
 
 Installed when the gateway channel is imported (bot/gateway_channel.py), like
 bot/fast_action_validation.py; tested in tests/bot/test_action_server_session.py.
@@ -22,6 +25,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
+import ujson
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 _ORIGINAL = EndpointConfig.session
@@ -52,6 +56,7 @@ def _new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
         auth=auth,
         timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
         connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+        json_serialize=ujson.dumps,
     )
 
 

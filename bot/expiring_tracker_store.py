@@ -31,7 +31,9 @@ from typing import Any
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot import resumable_states
@@ -41,6 +43,17 @@ def latest_intent(tracker: DialogueStateTracker | None) -> str | None:
     """The name of the intent of the conversation's latest message, if there is one."""
     latest = tracker.latest_message if tracker else None
     return (latest.intent or {}).get("name") if latest else None
+
+
+def _one_session(events: list[Any]) -> bool:
+    """Whether Rasa's split into sessions gives one part: no session start, or one that is
+    the first event (Rasa splits before each `action_session_start`)."""
+    starts = [
+        k
+        for k, event in enumerate(events)
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+    ]
+    return starts in ([], [0])
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
@@ -82,6 +95,8 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         tracker = self.init_tracker(sender_id)
         tracker.recreate_from_dialogue(dialogue)
         if fetch_all_sessions:
+            return tracker
+        if _one_session(tracker.events):  # Rasa would rebuild it only to find the same
             return tracker
         sessions = get_trackers_for_conversation_sessions(tracker)  # the last one only
         return sessions[-1] if len(sessions) > 1 else tracker

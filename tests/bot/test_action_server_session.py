@@ -65,3 +65,32 @@ async def test_idle_connections_are_dropped_before_the_server_drops_them(monkeyp
         await endpoint.request(json={}, method="post")
         assert len({peer for peer, _ in peers}) == 2  # a new connection after the idle time
         await endpoint.session().session.close()
+
+
+async def test_a_body_written_with_ujson_reads_back_as_the_standard_encoders_would():
+    import json
+
+    import numpy as np
+
+    bodies: list = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        bodies.append(await request.read())
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    body = {
+        "tracker": {
+            "latest_message": {
+                "text": "où / which service? \"quoted\" 😊",
+                "intent": {"name": "find_service", "confidence": np.float64(0.8123456789012345)},
+            },
+            "slots": {"borough": None, "languages": ["ar", "ku"], "n": 3},
+        }
+    }
+    async with TestServer(app, host="127.0.0.1") as server:
+        endpoint = EndpointConfig(str(server.make_url("/webhook")))
+        await endpoint.request(json=body, method="post")
+        await endpoint.session().session.close()
+    assert json.loads(bodies[0]) == json.loads(json.dumps(body))
