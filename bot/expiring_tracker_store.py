@@ -12,8 +12,13 @@ nothing needs. Rasa never changes an event once it is on a tracker (where it edi
 edits a deep copy: `_revert_affirmation_events`, `_message_clarification`), so a retrieved
 tracker can replay the same objects. Keeping them also lets bot/resumable_states.py carry a
 conversation's dialogue states on from its last message, since it recognises the same event
-objects. The cost is memory: a five-message conversation holds 38 KB as objects, 12 KB as
-JSON (tracemalloc), until it expires; Redis (bot/endpoints.redis.yml) is the store for more.
+objects. Only while a conversation is going on, though: HOT_SECONDS after its last message
+it is written out as Rasa writes it, as JSON text. Kept as objects, a five-message
+conversation holds 38 KB and 85 objects the garbage collector walks at each full
+collection, against 12 KB and none as text (tracemalloc, 2026-12-07); thousands of finished
+conversations kept as objects in a surge would make each full collection a pause of a
+tenth of a second or more for every message in flight. A conversation read back from text
+is rebuilt as Rasa's own store rebuilds it, so nothing is slower than in Rasa's store.
 
 It also notes the intent of each conversation's latest message when it is saved, so the
 gateway channel can tell whether a message was an emergency without rebuilding the whole
@@ -23,6 +28,7 @@ with the conversation.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterable
@@ -37,6 +43,11 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot import resumable_states
+
+# kept as objects this long after the conversation's last save, then as JSON text: about as
+# long as many take to read an answer and write again (whoever takes longer is served as by
+# Rasa's own store), and short enough that a surge's finished conversations leave soon
+HOT_SECONDS = 30.0
 
 
 def latest_intent(tracker: DialogueStateTracker | None) -> str | None:
@@ -66,8 +77,10 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
-        # sender -> the conversation's events (Rasa's store holds its JSON text here)
-        self.store: dict[str, Dialogue] = {}  # type: ignore[assignment]
+        # sender -> the conversation's events, or their JSON text once it has gone quiet
+        self.store: dict[str, Dialogue | str] = {}  # type: ignore[assignment]
+        # sender -> time of last save, for the conversations kept as objects, oldest first
+        self._hot: dict[str, float] = {}
         ttl = record_exp if record_exp is not None else os.environ.get("CONVERSATION_TTL_SECONDS")
         self.record_exp = float(ttl or 1800)
         # sender -> time of last save; kept in that order, so the oldest come first
@@ -80,20 +93,28 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         await self.stream_events(tracker)
         self.store[tracker.sender_id] = tracker.as_dialogue()  # a new list, the same events
         self.latest_intents[tracker.sender_id] = latest_intent(tracker)
-        self._saved_at.pop(tracker.sender_id, None)
-        self._saved_at[tracker.sender_id] = time.monotonic()
+        now = time.monotonic()
+        for times in (self._saved_at, self._hot):
+            times.pop(tracker.sender_id, None)
+            times[tracker.sender_id] = now
         self._expire()
 
     async def _retrieve(
         self, sender_id: str, fetch_all_sessions: bool
     ) -> DialogueStateTracker | None:
-        """As Rasa's in-memory store, replaying the kept events instead of parsing JSON."""
+        """As Rasa's in-memory store; a conversation still going on is replayed from its
+        events, without parsing JSON."""
         self._expire()
-        dialogue = self.store.get(sender_id)
-        if dialogue is None:
+        stored = self.store.get(sender_id)
+        if stored is None:
             return None
-        tracker = self.init_tracker(sender_id)
-        tracker.recreate_from_dialogue(dialogue)
+        if isinstance(stored, str):
+            tracker = self.deserialise_tracker(sender_id, stored)
+            if tracker is None:
+                return None
+        else:
+            tracker = self.init_tracker(sender_id)
+            tracker.recreate_from_dialogue(stored)
         if fetch_all_sessions:
             return tracker
         if _one_session(tracker.events):  # Rasa would rebuild it only to find the same
@@ -109,6 +130,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         """Deletes the conversation and everything noted about it."""
         self.store.pop(sender, None)
         self._saved_at.pop(sender, None)
+        self._hot.pop(sender, None)
         self.latest_intents.pop(sender, None)
         resumable_states.forget(sender)
 
@@ -119,3 +141,12 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
             if saved_at > cutoff:
                 break
             self.forget(sender)
+        cutoff = time.monotonic() - HOT_SECONDS
+        while self._hot:
+            sender, saved_at = next(iter(self._hot.items()))
+            if saved_at > cutoff:
+                break
+            del self._hot[sender]
+            stored = self.store[sender]
+            if isinstance(stored, Dialogue):  # written as Rasa's store writes it
+                self.store[sender] = json.dumps(stored.as_dict())

@@ -20,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import read_endpoint_config
 
 import bot.gateway_channel  # noqa: F401  # installs the patches, as `rasa run` does
-from bot import resumable_states
+from bot import expiring_tracker_store, resumable_states
 from bot.expiring_tracker_store import ExpiringInMemoryTrackerStore
 from bot.gateway_channel import delete_conversation
 
@@ -131,3 +131,30 @@ async def test_forgetting_a_conversation_also_drops_its_kept_dialogue_states(mon
     store.forget("a")
     assert "a" not in {key[1] for key in resumable_states._KEPT}
     assert "b" in {key[1] for key in resumable_states._KEPT}
+
+
+async def test_a_quiet_conversation_is_kept_as_text_and_reads_back_the_same(monkeypatch):
+    """After HOT_SECONDS without a message the events are written out as JSON, as Rasa's own
+    store writes them (no objects for the garbage collector to walk); reading it back, and
+    going on with it, gives what Rasa's store gives."""
+    monkeypatch.setattr(expiring_tracker_store, "HOT_SECONDS", 0.2)
+    domain = Domain.load(str(ROOT / "bot" / "domain"))
+    ours = ExpiringInMemoryTrackerStore(domain, record_exp=60)
+    rasas = InMemoryTrackerStore(domain)
+    tracker = DialogueStateTracker("s", domain.slots)
+    for event in SESSION_START + _turn("my ex follows me", "tell_abuse"):
+        tracker.update(event)
+    for store in (ours, rasas):
+        await store.save(tracker)
+    assert not isinstance(ours.store["s"], str)
+    await asyncio.sleep(0.3)
+    await ours.keys()  # any use of the store writes out what has gone quiet
+    assert ours.store["s"] == rasas.store["s"]
+    got, expected = await ours.retrieve("s"), await rasas.retrieve("s")
+    assert got.current_state(EventVerbosity.ALL) == expected.current_state(EventVerbosity.ALL)
+    got.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}))
+    await ours.save(got)
+    assert not isinstance(ours.store["s"], str)  # going on again: objects again
+    assert len((await ours.retrieve("s")).events) == len(expected.events) + 1
+    ours.forget("s")
+    assert "s" not in ours.store and "s" not in ours._hot
