@@ -83,7 +83,7 @@ async def test_a_body_written_with_ujson_reads_back_as_the_standard_encoders_wou
     body = {
         "tracker": {
             "latest_message": {
-                "text": "où / which service? \"quoted\" 😊",
+                "text": 'où / which service? "quoted" 😊',
                 "intent": {"name": "find_service", "confidence": np.float64(0.8123456789012345)},
             },
             "slots": {"borough": None, "languages": ["ar", "ku"], "n": 3},
