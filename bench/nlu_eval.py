@@ -1141,6 +1141,16 @@ NOTES = [
     "read half 70 -> 73 of 75, its unread half 74 -> 75 of 85 (counted, not read), needless "
     "999 answers 14 and 11 before and after; every other development set, ChatterBot and "
     "the external set unchanged (external counted after: 86.8%, 8 of 9 emergencies).",
+    "- **A professional asking where to refer someone is asking for services** ('i'm a "
+    "social worker, who can i refer a client to' got the partnership's overview: the one "
+    "training example of that kind, 'how do i refer a client to specialist services', was "
+    "labelled `ask_partnership`). It moved to `find_service` with 25 more, written for the "
+    "project (roles from GP to job centre adviser; none equal to a held-out item, none a "
+    "danger match). Development sets, items gained or lost: disclosures -3 (to the "
+    "low-confidence fallback), statements -1, shapes -1 (one more needless 999), "
+    "definitions +1, feelings +1, self-injury and farewells +2 (two fewer needless 999), "
+    "help-seeking +1; ChatterBot 414 -> 415; every emergency caught as before. External "
+    "set, counted after: 86.8% as before.",
     "",
 ]
 
