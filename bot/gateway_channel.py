@@ -55,6 +55,7 @@ from bot import (  # noqa: F401
     frozen_heap,
     narrow_skops_trust,
     quiet_log_copies,
+    read_only_actions,
     resumable_states,
     sequential_graph_runner,
 )
