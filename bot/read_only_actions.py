@@ -14,8 +14,9 @@ is one of READ_ONLY (those exact classes, read in Rasa 3.6.21's source), the con
 own `copy` answers with the conversation itself for the length of the call; it is the only
 `copy` in that call. Anything else gets Rasa's copy as before: a form, a default action that
 changes the tracker, and any prediction with events, because Rasa applies those to the
-copy (the rule policy's mark on the message, on the first action after most messages). tests/bot/test_read_only_actions.py
-runs conversations through the trained bot with and without it and compares every event.
+copy (the rule policy's mark on the message, on the first action after most messages).
+tests/bot/test_read_only_actions.py runs conversations through the trained bot with and
+without it and compares every event.
 
 Installed when the gateway channel is imported (bot/gateway_channel.py), like the other
 patches there.
