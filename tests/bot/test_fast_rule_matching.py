@@ -3,37 +3,12 @@ installed by the gateway channel, and the same rule keys as Rasa's on every pred
 
 from __future__ import annotations
 
-import logging
-import os
-from pathlib import Path
-
 import pytest
 from rasa.core.policies.rule_policy import RulePolicy
 
 import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
 from bot import fast_rule_matching
-
-MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
-
-# Long enough that the older turns lie beyond every rule; a form, buttons, danger, an aside.
-CONVERSATIONS = [
-    [
-        "hi",
-        "/safe_to_talk",
-        "what is coercive control",
-        "is it abuse if he checks my phone",
-        "yes",
-        "no",
-        "not sure",
-        "yes",
-        "who can help me in westminster",
-        "he has a knife",
-        "thanks",
-        "bye",
-    ],
-    ["hello", "my friend is being hit by her boyfriend", "how do i ask her", "what should i avoid"]
-    + ["is it true that drink causes it", "i think i'm the one hurting my partner", "bye"],
-]
+from tests.bot import trained_bot
 
 
 def test_the_gateway_channel_installs_it():
@@ -87,14 +62,8 @@ def test_the_newest_turn_index_skips_only_rules_that_cannot_fit():
             ), history
 
 
-@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+@pytest.mark.skipif(not trained_bot.MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_trained_bot_finds_the_same_rules_as_rasa(monkeypatch):
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent
-    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
     compared: list[int] = []
 
     def both(self, lookup, states):
@@ -112,11 +81,6 @@ async def test_the_trained_bot_finds_the_same_rules_as_rasa(monkeypatch):
         return ours
 
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", both)
-    agent = Agent.load(str(MODEL))
-    for n, conversation in enumerate(CONVERSATIONS):
-        for text in conversation:
-            await agent.handle_message(
-                UserMessage(text, CollectingOutputChannel(), sender_id=f"rules-{n}")
-            )
+    await trained_bot.talk(trained_bot.load(), "rules")
     assert len(compared) > 40
     assert max(compared) > 20  # conversations longer than any rule

@@ -4,10 +4,6 @@ Rasa's copy."""
 
 from __future__ import annotations
 
-import logging
-import os
-from pathlib import Path
-
 import numpy
 import pytest
 from aiohttp import web
@@ -18,16 +14,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
 from bot import read_only_actions
-
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "vawg.tar.gz"
-CONVERSATIONS = [
-    ["hi", "/safe_to_talk", "what is coercive control", "is it abuse if he checks my phone"]
-    + ["yes", "no", "not sure", "yes", "who can help me in westminster", "he has a knife"]
-    + ["asdfgh qwerty", "thanks", "bye"],
-    ["hello", "is this abuse", "hi", "stop", "my friend is being hit by her boyfriend"]
-    + ["is it true that drink causes it", "i think i'm the one hurting my partner", "bye"],
-]
+from tests.bot import trained_bot
 
 
 def test_the_gateway_channel_installs_it():
@@ -37,19 +24,10 @@ def test_the_gateway_channel_installs_it():
 
 
 async def _events(agent, sender: str) -> list[dict]:
-    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-
     numpy.random.seed(7)  # Rasa picks one of a response's variants at random
-    for conversation_number, conversation in enumerate(CONVERSATIONS):
-        for text in conversation:
-            await agent.handle_message(
-                UserMessage(
-                    text, CollectingOutputChannel(), sender_id=f"{sender}-{conversation_number}"
-                )
-            )
     found = []
-    for conversation_number in range(len(CONVERSATIONS)):
-        tracker = await agent.tracker_store.retrieve_full_tracker(f"{sender}-{conversation_number}")
+    for sender_id in await trained_bot.talk(agent, sender):
+        tracker = await agent.tracker_store.retrieve_full_tracker(sender_id)
         for event in tracker.events:
             described = event.as_dict()
             for varies in ("timestamp", "message_id"):  # a new one at each run
@@ -76,13 +54,8 @@ def _action_server() -> TestServer:
     return TestServer(app, host="127.0.0.1")
 
 
-@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+@pytest.mark.skipif(not trained_bot.MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_trained_bots_conversations_are_the_same_event_for_event(monkeypatch):
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
     copies: list[int] = []
     rasas_copy = DialogueStateTracker.copy
 
@@ -93,7 +66,7 @@ async def test_the_trained_bots_conversations_are_the_same_event_for_event(monke
     monkeypatch.setattr(DialogueStateTracker, "copy", counted)
     async with _action_server() as server:
         endpoint = EndpointConfig(str(server.make_url("/webhook")))
-        agent = Agent.load(str(MODEL), action_endpoint=endpoint)
+        agent = trained_bot.load(action_endpoint=endpoint)
         ours = await _events(agent, "ours")
         copies_with_ours = len(copies)
         monkeypatch.setattr(MessageProcessor, "_run_action", read_only_actions._ORIGINAL)

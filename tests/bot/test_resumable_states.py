@@ -3,8 +3,6 @@ by the gateway channel, and on every call the states Rasa's own loop makes."""
 
 from __future__ import annotations
 
-import logging
-import os
 from pathlib import Path
 
 import pytest
@@ -14,9 +12,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
 from bot import resumable_states
+from tests.bot import trained_bot
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "vawg.tar.gz"
 FLAGS = [(False, False), (False, True), (True, False), (True, True)]
 
 
@@ -76,14 +74,8 @@ def test_a_reverted_message_is_computed_again(domain):
     assert domain.states_for_tracker_history(other) == rasas(domain, other, False, False)
 
 
-@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+@pytest.mark.skipif(not trained_bot.MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_trained_bot_gets_rasas_states_on_every_call(monkeypatch):
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent
-    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
     compared: list[int] = []
 
     def both(
@@ -98,18 +90,6 @@ async def test_the_trained_bot_gets_rasas_states_on_every_call(monkeypatch):
         return ours
 
     monkeypatch.setattr(Domain, "states_for_tracker_history", both)
-    agent = Agent.load(str(MODEL))
-    conversations = [
-        ["hi", "/safe_to_talk", "what is coercive control", "is it abuse if he checks my phone"]
-        + ["yes", "no", "not sure", "yes", "who can help me in westminster", "he has a knife"]
-        + ["asdfgh qwerty", "thanks", "bye"],
-        ["hello", "my friend is being hit by her boyfriend", "how do i ask her"]
-        + ["is it true that drink causes it", "i think i'm the one hurting my partner", "bye"],
-    ]
-    for n, conversation in enumerate(conversations):
-        for text in conversation:
-            await agent.handle_message(
-                UserMessage(text, CollectingOutputChannel(), sender_id=f"states-{n}")
-            )
+    await trained_bot.talk(trained_bot.load(), "states")
     assert len(compared) > 40  # 53 when written: the rule policy asks once or twice per action
     assert max(compared) > 20
