@@ -19,6 +19,16 @@ from bot import fast_intent_classifier
 
 MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
 MESSAGES = ["hello", "he's outside with a knife", "who can help me in westminster", "recipe"]
+TEXTS = [
+    "ok",
+    "my ex keeps texting me 50 times a day, is that stalking?",
+    "is it abuse if he checks my phone",
+    "thanks x",
+    "i think my sister's husband controls her money",
+    "???",
+    "what is fgm",
+    "get me out of here",
+]
 
 
 def test_the_configs_classifier_installs_it():
@@ -43,28 +53,51 @@ def test_the_probabilities_are_bit_for_bit_the_same():
 
 
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
-async def test_the_trained_model_answers_as_it_did_before(monkeypatch):
+async def test_the_trained_model_answers_as_scikit_learn_does(monkeypatch):
+    """One message at a time (serving) is scored directly; the same answer as Rasa's own
+    `process` through scikit-learn, with C-ordered weights as Rasa leaves them."""
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
     agent = Agent.load(str(MODEL))
-    prepared = [await agent.parse_message(text) for text in MESSAGES]
+    texts = MESSAGES + TEXTS
+    direct = [await agent.parse_message(text) for text in texts]
     [component] = [
         node._component
         for node in agent.processor.graph_runner._instantiated_nodes.values()
         if isinstance(getattr(node, "_component", None), LogisticRegressionClassifier)
     ]
     assert component.clf.coef_.flags.f_contiguous
-    # the same model as Rasa leaves it: C-ordered weights, copied on every prediction
+    # the same model through Rasa 3.6's own `process` and C-ordered weights
+    monkeypatch.setattr(LogisticRegressionClassifier, "process", fast_intent_classifier._ORIGINAL)
     monkeypatch.setattr(fast_intent_classifier, "prepare", lambda classifier: None)
     component.clf.coef_ = np.ascontiguousarray(component.clf.coef_)
-    unprepared = [await agent.parse_message(text) for text in MESSAGES]
+    rasas = [await agent.parse_message(text) for text in texts]
     assert component.clf.coef_.flags.c_contiguous
-    for before, after in zip(unprepared, prepared, strict=True):
-        assert after["intent"] == before["intent"]
-        assert after["intent_ranking"] == before["intent_ranking"]  # exact floats
+    for text, ours, theirs in zip(texts, direct, rasas, strict=True):
+        assert ours["intent"]["name"] == theirs["intent"]["name"], text
+        assert [i["name"] for i in ours["intent_ranking"]] == [
+            i["name"] for i in theirs["intent_ranking"]
+        ], text
+        for mine, want in zip(ours["intent_ranking"], theirs["intent_ranking"], strict=True):
+            assert mine["confidence"] == pytest.approx(want["confidence"], rel=1e-9, abs=1e-12)
+
+
+def test_several_messages_or_another_classifier_go_to_rasas_process(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        fast_intent_classifier, "_ORIGINAL", lambda self, messages: calls.append(messages)
+    )
+
+    class Component:
+        clf = LogisticRegression()  # not fitted: no weights to score with
+
+    fast_intent_classifier._process(Component(), ["one"])
+    two = ["one", "two"]
+    fast_intent_classifier._process(Component(), two)
+    assert calls == [["one"], two]
 
 
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
