@@ -12,6 +12,11 @@ they are written (`rasa run --debug`). Every `copy.` in those modules is a `copy
 passed as an argument of a structlog call, nothing else uses it there;
 tests/bot/test_quiet_log_copies.py reads their source to check that this still holds.
 
+The rule policy also formats the dialogue states as text for one of those lines
+(`format_tracker_states`, its only use in Rasa): 1.3% of the samples (py-spy, 2026-12-07).
+`RulePolicy.format_tracker_states` is likewise Rasa's own only while debug lines are
+written, and an empty text while they are dropped.
+
 Installed when the gateway channel is imported (bot/gateway_channel.py), like the other
 patches there.
 """
@@ -26,6 +31,7 @@ import rasa.core.policies.memoization
 import rasa.core.policies.rule_policy
 import rasa.core.processor
 import structlog
+from rasa.core.policies.rule_policy import RulePolicy
 from structlog._native import _nop
 
 MODULES = (
@@ -55,6 +61,12 @@ class _CopyForLogs(types.ModuleType):
 
 
 COPY_FOR_LOGS = _CopyForLogs("copy")
+_FORMAT_TRACKER_STATES = RulePolicy.format_tracker_states
+
+
+def _format_tracker_states_for_logs(states: list[dict[str, Any]]) -> str:
+    """Rasa's text of the states for the rule policy's debug line, when it is written."""
+    return "" if debug_lines_dropped() else _FORMAT_TRACKER_STATES(states)
 
 
 def install() -> None:
@@ -63,10 +75,14 @@ def install() -> None:
         if getattr(module, "copy", None) not in (copy, COPY_FOR_LOGS):
             raise RuntimeError(f"{module.__name__}.copy is not the copy module: check Rasa")
         module.copy = COPY_FOR_LOGS  # type: ignore[attr-defined]
+    RulePolicy.format_tracker_states = staticmethod(_format_tracker_states_for_logs)  # type: ignore[method-assign,assignment]
 
 
 def installed() -> bool:
-    return all(module.copy is COPY_FOR_LOGS for module in MODULES)  # type: ignore[attr-defined]
+    return (
+        all(module.copy is COPY_FOR_LOGS for module in MODULES)  # type: ignore[attr-defined]
+        and RulePolicy.format_tracker_states is _format_tracker_states_for_logs
+    )
 
 
 install()

@@ -72,3 +72,50 @@ def test_copies_as_before_when_debug_lines_are_written(log_level):
         copied = module.copy.deepcopy(states)
         assert copied == states and copied is not states and copied[0] is not states[0]
     assert quiet_log_copies.COPY_FOR_LOGS.copy is __import__("copy").copy  # the rest as is
+
+
+def test_the_rule_policy_formats_its_states_only_for_its_debug_line():
+    """The one use of `format_tracker_states` in Rasa: a name passed to the debug call."""
+    from rasa.core.policies import rule_policy
+
+    tree = ast.parse(inspect.getsource(rule_policy))
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format_tracker_states"
+    ]
+    assert len(calls) == 1
+    assigned = [
+        node for node in ast.walk(tree) if isinstance(node, ast.Assign) and node.value is calls[0]
+    ]
+    [name] = [target.id for target in assigned[0].targets]
+    reads = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+    ]
+    debug_calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "debug"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "structlogger"
+    ]
+    inside_debug = {id(n) for call in debug_calls for n in ast.walk(call)}
+    assert reads and all(id(read) in inside_debug for read in reads)
+
+
+def test_the_states_are_formatted_as_rasa_does_when_debug_lines_are_written(log_level):
+    from rasa.core.policies.policy import Policy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    states = [{"user": {"intent": "greet"}}, {"prev_action": {"action_name": "utter_greet"}}]
+    log_level(logging.INFO)
+    assert RulePolicy.format_tracker_states(states) == ""
+    log_level(logging.DEBUG)
+    assert RulePolicy.format_tracker_states(states) == Policy.format_tracker_states(states)
+    assert "greet" in RulePolicy.format_tracker_states(states)
