@@ -38,7 +38,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 # and its weights kept in the layout prediction reads. Here, because every process that loads
 # config.yml imports this component: training (Rasa's own training matrix deep-copied every
 # message's features: 13.7 of 136 s under cProfile), serving and the NLU evaluation
-from bot import fast_intent_classifier  # noqa: F401
+from bot import fast_intent_classifier, fast_skops_module_search  # noqa: F401
 
 
 def merge_identical_columns(X: Any) -> tuple[Any, np.ndarray, np.ndarray]:

@@ -27,6 +27,8 @@ import sys
 import sklearn.utils
 from sklearn.linear_model import LogisticRegression
 
+from bot import fast_skops_module_search
+
 TRUSTED_ESTIMATORS = [("LogisticRegression", LogisticRegression)]
 # the names skops gives them (module and class), as its trusted list holds them
 _TRUSTED_NAMES = [f"{cls.__module__}.{cls.__qualname__}" for _, cls in TRUSTED_ESTIMATORS]
@@ -36,6 +38,7 @@ def install() -> None:
     """Idempotent: imports skops.io with the narrow list, unless it is imported already."""
     if "skops.io" in sys.modules:
         return
+    fast_skops_module_search.install()  # before skops lists the types it trusts
     original = sklearn.utils.all_estimators
     sklearn.utils.all_estimators = lambda *args, **kwargs: list(TRUSTED_ESTIMATORS)
     try:
