@@ -25,6 +25,15 @@ checked against the same states in the same way, so the set of keys is Rasa's;
 tests/bot/test_fast_rule_matching.py compares both on every prediction of conversations run
 through the trained bot.
 
+Then the answer is remembered, per rule table, for the newest states as far back as its
+longest rule reaches: older states cannot change it (above), so the same newest states give
+the same keys. Conversations pass through the same few states again and again (a greeting
+after the start, a question after a greeting), so most predictions find their answer there;
+at most MEMO_SIZE answers are kept per table (then the table's memo starts again). What
+a person wrote is never kept: right after a message Rasa also asks with its text in the
+newest state, and then the key holds only that there is a text, which is all the rules can
+check when none of them names a text; if one does, such states are not remembered.
+
 Installed when the gateway channel is imported (bot/gateway_channel.py), like the other
 patches there.
 """
@@ -35,7 +44,8 @@ import functools
 from typing import Any
 
 from rasa.core.policies.rule_policy import RulePolicy
-from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
+from rasa.shared.nlu.constants import TEXT
 
 _ORIGINAL_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 _ORIGINAL_IS_APPLICABLE = RulePolicy._is_rule_applicable
@@ -79,6 +89,13 @@ class _NewestTurnIndex:
         self.without_previous: list[str] = []  # conversation-start rules
         self.by_value: dict[tuple[str, Any], list[str]] = {}  # the one value they ask for
         self.by_values: list[tuple[tuple[tuple[str, Any], ...], str]] = []  # several values
+        self.longest = max((len(_reversed_rule_states(key)) for key in lookup), default=0)
+        self.rules_read_text = any(
+            TEXT in (state.get(USER) or {})
+            for key in lookup
+            for state in _reversed_rule_states(key)
+        )
+        self.memo: dict[tuple, frozenset[str]] = {}  # newest states (as far as rules reach)
         for key in lookup:
             previous = _reversed_rule_states(key)[0].get(PREVIOUS_ACTION)
             if not previous:
@@ -111,6 +128,29 @@ class _NewestTurnIndex:
 
 
 _INDEXES: dict[int, _NewestTurnIndex] = {}
+MEMO_SIZE = 4096
+
+
+_A_TEXT = object()  # stands for what a person wrote, in a key
+
+
+class _NotKept(Exception):
+    """A state the memo must not keep."""
+
+
+def _frozen(state: dict[str, Any], rules_read_text: bool) -> tuple:
+    """A dialogue state as a key: its parts and their values (strings and tuples) sorted,
+    and a person's text only as the fact that there is one."""
+    parts = []
+    for part, value in state.items():
+        if isinstance(value, dict):
+            if part == USER and TEXT in value:
+                if rules_read_text:
+                    raise _NotKept
+                value = {**value, TEXT: _A_TEXT}
+            value = tuple(sorted(value.items(), key=lambda item: item[0]))
+        parts.append((part, value))
+    return tuple(sorted(parts, key=lambda item: item[0]))
 
 
 def _index(lookup: dict[str, str]) -> _NewestTurnIndex:
@@ -123,10 +163,29 @@ def _index(lookup: dict[str, str]) -> _NewestTurnIndex:
 def _get_possible_keys(
     self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]
 ) -> set[str]:
-    """Rasa's filter, from the rules that can fit the newest turn, as far back as they reach."""
+    """Rasa's filter, from the rules that can fit the newest turn, as far back as they reach;
+    remembered for the newest states."""
     if not states:
         return set(lookup.keys())
-    possible_keys = _index(lookup).candidates(states[-1])
+    index = _index(lookup)
+    newest = states[max(0, len(states) - index.longest) :]
+    try:
+        key = tuple(_frozen(state, index.rules_read_text) for state in newest)
+        found = index.memo.get(key)
+    except (TypeError, _NotKept):  # a value that cannot be a key (a list), or a text
+        key = found = None
+    if found is None:
+        found = frozenset(_filter(self, index, states))
+        if key is not None:
+            if len(index.memo) >= MEMO_SIZE:
+                index.memo.clear()
+            index.memo[key] = found
+    return set(found)
+
+
+def _filter(self: RulePolicy, index: _NewestTurnIndex, states: list[dict[str, Any]]) -> set[str]:
+    """The filter itself: Rasa's, from the newest turn's candidates, as far as they reach."""
+    possible_keys = index.candidates(states[-1])
     for turn_index, state in enumerate(reversed(states)):
         reach = max((len(_reversed_rule_states(key)) for key in possible_keys), default=0)
         if turn_index >= reach:

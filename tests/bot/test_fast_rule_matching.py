@@ -81,6 +81,66 @@ async def test_the_trained_bot_finds_the_same_rules_as_rasa(monkeypatch):
         return ours
 
     monkeypatch.setattr(RulePolicy, "_get_possible_keys", both)
-    await trained_bot.talk(trained_bot.load(), "rules")
+    agent = trained_bot.load()
+    await trained_bot.talk(agent, "rules")
     assert len(compared) > 40
     assert max(compared) > 20  # conversations longer than any rule
+    remembered = sum(len(index.memo) for index in fast_rule_matching._INDEXES.values())
+    await trained_bot.talk(agent, "rules-again")  # the same states: answers from the memo
+    assert sum(len(index.memo) for index in fast_rule_matching._INDEXES.values()) == remembered
+
+
+def test_the_memo_answers_for_the_newest_states_and_callers_cannot_spoil_it():
+    policy = RulePolicy.__new__(RulePolicy)
+    listen = {"action_name": "action_listen"}
+    greet = {"prev_action": listen, "user": {"intent": "greet"}}
+    thanks = {"prev_action": listen, "user": {"intent": "thanks"}}
+    two_turns = '[{"prev_action": {"action_name": "utter_greet"}}, ' + (
+        '{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "thanks"}}]'
+    )
+    one_turn = '[{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "thanks"}}]'
+    lookup = {two_turns: "utter_welcome_back", one_turn: "utter_welcome"}
+    after_greeting = {"prev_action": {"action_name": "utter_greet"}}
+    first = policy._get_possible_keys(lookup, [greet, after_greeting, thanks])
+    assert first == {two_turns, one_turn}
+    first.clear()  # the caller's own set
+    index = fast_rule_matching._index(lookup)
+    assert len(index.memo) == 1
+    # older than the longest rule: the same answer, from the same entry
+    assert policy._get_possible_keys(lookup, [thanks, after_greeting, thanks]) == {
+        two_turns,
+        one_turn,
+    }
+    assert len(index.memo) == 1
+    # within reach a different state: its own answer
+    assert policy._get_possible_keys(lookup, [greet, greet, thanks]) == {one_turn}
+    assert len(index.memo) == 2
+    # shorter than the longest rule, and a value that cannot be a key
+    assert policy._get_possible_keys(lookup, [thanks]) == {two_turns, one_turn}
+    odd = {"prev_action": listen, "user": {"intent": "thanks", "entities": ["x"]}}
+    for history in ([thanks], [greet, after_greeting, odd]):
+        assert policy._get_possible_keys(lookup, history) == (
+            fast_rule_matching._ORIGINAL_POSSIBLE_KEYS(policy, lookup, history)
+        )
+
+
+def test_what_a_person_wrote_is_never_kept():
+    policy = RulePolicy.__new__(RulePolicy)
+    listen = {"action_name": "action_listen"}
+    by_intent = '[{"prev_action": {"action_name": "action_listen"}, "user": {"intent": "greet"}}]'
+    by_text = '[{"prev_action": {"action_name": "action_listen"}, "user": {"text": "hiya"}}]'
+    written = [{"prev_action": listen, "user": {"text": "my secret words"}}]
+    intents_only = {by_intent: "utter_greet"}
+    assert policy._get_possible_keys(intents_only, written) == set()
+    [key] = fast_rule_matching._index(intents_only).memo
+    assert "my secret words" not in repr(key)
+    # the answer does not depend on the text when no rule names one
+    other = [{"prev_action": listen, "user": {"text": "something else"}}]
+    assert policy._get_possible_keys(intents_only, other) == set()
+    assert len(fast_rule_matching._index(intents_only).memo) == 1
+    # a table whose rules name a text: such states are not remembered at all
+    with_text = {by_intent: "utter_greet", by_text: "utter_hiya"}
+    hiya = [{"prev_action": listen, "user": {"text": "hiya"}}]
+    assert policy._get_possible_keys(with_text, hiya) == {by_text}
+    assert policy._get_possible_keys(with_text, written) == set()
+    assert fast_rule_matching._index(with_text).memo == {}
