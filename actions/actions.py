@@ -127,6 +127,11 @@ async def _services_for(filters: dict[str, Any], eligibility: str | None) -> lis
 LISTENING_LINE = "samaritans"  # also the line for low mood (action_signpost_listening_line)
 LINE_FOR_DANGER = {"self_harm": LISTENING_LINE}
 LINE_FOR_AUDIENCE = {"child_young_person": "childline"}
+# An emergency the model only doubted (its probability at the threshold, below its top intent):
+# bot/pattern_entities.py notes the top intent under this key. Low mood on top ("nobody
+# cares about me") is offered the listening line, as a low-mood answer would be.
+MODEL_DOUBTED = "emergency_below_top"
+LINE_FOR_DOUBTED = {"feeling_low": LISTENING_LINE}
 
 
 def danger_kinds(tracker: Tracker) -> set[str]:
@@ -188,6 +193,9 @@ class ActionSignpostEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         wanted = [LINE_FOR_DANGER[k] for k in sorted(danger_kinds(tracker)) if k in LINE_FOR_DANGER]
+        doubted = tracker.latest_message.get(MODEL_DOUBTED)
+        if doubted in LINE_FOR_DOUBTED:
+            wanted.append(LINE_FOR_DOUBTED[doubted])
         audience = tracker.get_slot("audience")
         if audience in LINE_FOR_AUDIENCE:
             wanted.append(LINE_FOR_AUDIENCE[audience])

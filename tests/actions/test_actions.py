@@ -173,6 +173,25 @@ async def test_thoughts_of_suicide_are_offered_samaritans_as_the_24_7_line(direc
     assert len(directory.calls) == 1  # the fitting line found: no second query
 
 
+async def test_low_mood_the_model_doubted_as_danger_is_offered_samaritans(directory, dispatcher):
+    directory.services = [EMERGENCY, HELPLINE, SAMARITANS]
+    tracker = emergency_tracker()
+    tracker.latest_message["emergency_below_top"] = "feeling_low"
+    await ActionSignpostEmergency().run(dispatcher, tracker, {})
+    assert "Samaritans" in dispatcher.messages[0]["text"]
+    assert "National Domestic Abuse Helpline" not in dispatcher.messages[0]["text"]
+
+
+async def test_another_intent_the_model_doubted_keeps_the_line_for_the_abuse_type(
+    directory, dispatcher
+):
+    directory.services = [EMERGENCY, HELPLINE, SAMARITANS]
+    tracker = emergency_tracker()
+    tracker.latest_message["emergency_below_top"] = "tell_abuse"
+    await ActionSignpostEmergency().run(dispatcher, tracker, {})
+    assert "National Domestic Abuse Helpline" in dispatcher.messages[0]["text"]
+
+
 async def test_a_young_person_in_danger_is_offered_childline(directory, dispatcher):
     directory.services = [EMERGENCY, HELPLINE, CHILDLINE]
     tracker = emergency_tracker("threat_to_kill", audience="child_young_person")
