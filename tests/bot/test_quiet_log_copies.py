@@ -20,18 +20,22 @@ def test_the_gateway_channel_installs_it():
     assert quiet_log_copies.installed()
 
 
+def structlogger_calls(tree: ast.AST) -> list[ast.Call]:
+    """Every `structlogger.<level>(...)` call in a module's syntax tree."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "structlogger"
+    ]
+
+
 @pytest.mark.parametrize("module", quiet_log_copies.MODULES, ids=lambda m: m.__name__)
 def test_every_copy_in_the_module_is_an_argument_of_a_log_call(module):
     tree = ast.parse(inspect.getsource(module))
-    log_arguments = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "structlogger"
-        ):
-            log_arguments.update(id(k.value) for k in node.keywords)
+    log_arguments = {id(k.value) for call in structlogger_calls(tree) for k in call.keywords}
     uses = [
         node
         for node in ast.walk(tree)
@@ -96,15 +100,7 @@ def test_the_rule_policy_formats_its_states_only_for_its_debug_line():
         for node in ast.walk(tree)
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
     ]
-    debug_calls = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "debug"
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == "structlogger"
-    ]
+    debug_calls = [call for call in structlogger_calls(tree) if call.func.attr == "debug"]
     inside_debug = {id(n) for call in debug_calls for n in ast.walk(call)}
     assert reads and all(id(read) in inside_debug for read in reads)
 
