@@ -34,6 +34,7 @@ from typing import Any
 _UTILS = "skops.io._utils"
 _MISSING = object()
 _MODULE_TYPE_NAMES = frozenset(dir(types.ModuleType))
+skops_whichmodule: Any = None  # skops' own, once replaced (the tests compare against it)
 
 
 def whichmodule(obj: Any, name: str) -> str:
@@ -60,6 +61,14 @@ def whichmodule(obj: Any, name: str) -> str:
     return "__main__"
 
 
+def _patch(utils: types.ModuleType) -> None:
+    """Makes this module's `whichmodule` skops', keeping skops' own."""
+    global skops_whichmodule
+    if utils.whichmodule is not whichmodule:  # type: ignore[attr-defined]
+        skops_whichmodule = utils.whichmodule  # type: ignore[attr-defined]
+        utils.whichmodule = whichmodule  # type: ignore[attr-defined]
+
+
 class _PatchOnLoad(importlib.abc.MetaPathFinder):
     """Finds skops.io._utils as the path finder does, and patches it once it has run."""
 
@@ -75,7 +84,7 @@ class _PatchOnLoad(importlib.abc.MetaPathFinder):
 
         def exec_module(module: types.ModuleType) -> None:
             load(module)
-            module.whichmodule = whichmodule  # type: ignore[attr-defined]
+            _patch(module)
 
         loader.exec_module = exec_module  # type: ignore[method-assign]  # this spec's loader only
         return spec
@@ -85,7 +94,7 @@ def install() -> None:
     """Idempotent: patches skops.io._utils now, or as soon as it is imported."""
     utils = sys.modules.get(_UTILS)
     if utils is not None:
-        utils.whichmodule = whichmodule
+        _patch(utils)
     elif not any(isinstance(finder, _PatchOnLoad) for finder in sys.meta_path):
         sys.meta_path.insert(0, _PatchOnLoad())
 

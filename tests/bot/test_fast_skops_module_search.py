@@ -19,20 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def skops_own(obj, name):
-    """skops 1.x's `whichmodule`, as written there (the patch replaces the module's name)."""
-    utils = sys.modules["skops.io._utils"]
-    module_name = getattr(obj, "__module__", None)
-    if module_name is not None:
-        return module_name
-    for module_name, module in sys.modules.copy().items():
-        if module_name in ("__main__", "__mp_main__") or module is None:
-            continue
-        try:
-            if utils._getattribute(module, name)[0] is obj:
-                return module_name
-        except AttributeError:
-            pass
-    return "__main__"
+    """skops' own `whichmodule`, as the patch found it."""
+    return fast_skops_module_search.skops_whichmodule(obj, name)
 
 
 def test_the_classifier_installs_it():
