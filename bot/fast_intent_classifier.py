@@ -30,8 +30,8 @@ hundred entries. `_process` reads that row's columns and values and scores each 
 the weights of those columns times the values plus the intercept (a gather from the
 Fortran-ordered weights), then takes scikit-learn's own softmax, the multinomial branch its
 `predict_proba` takes for this classifier. The sums are the same sums in another order, so
-a probability can differ from scikit-learn's in the last bits (tests compare to 1e-12 and
-the ranking by name). Several messages at once (training, the NLU evaluation's batches), a
+a probability can differ from scikit-learn's in the last bits (tests compare to 1e-9 and
+the ranking by name). Several messages at once (training's own pass over its data), a
 one-vs-rest or binary classifier, or dense features go to Rasa's own `process`.
 
 Installed when the config's classifier (bot/merged_columns_classifier.py) is imported, so
