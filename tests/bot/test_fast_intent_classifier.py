@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import copy
-import logging
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +13,8 @@ from sklearn.linear_model import LogisticRegression
 
 import bot.merged_columns_classifier  # noqa: F401  # installs it, as loading config.yml does
 from bot import fast_intent_classifier
+from tests.bot import trained_bot
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
 MESSAGES = ["hello", "he's outside with a knife", "who can help me in westminster", "recipe"]
 TEXTS = [
     "ok",
@@ -52,16 +49,11 @@ def test_the_probabilities_are_bit_for_bit_the_same():
     assert after.coef_.flags.f_contiguous
 
 
-@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+@pytest.mark.skipif(not trained_bot.MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_trained_model_answers_as_scikit_learn_does(monkeypatch):
     """One message at a time (serving) is scored directly; the same answer as Rasa's own
     `process` through scikit-learn, with C-ordered weights as Rasa leaves them."""
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
-    agent = Agent.load(str(MODEL))
+    agent = trained_bot.load()
     texts = MESSAGES + TEXTS
     direct = [await agent.parse_message(text) for text in texts]
     [component] = [
@@ -100,15 +92,11 @@ def test_several_messages_or_another_classifier_go_to_rasas_process(monkeypatch)
     assert calls == [["one"], two]
 
 
-@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+@pytest.mark.skipif(not trained_bot.MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_feature_row_is_entry_for_entry_rasas():
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
-    from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(MODEL))
+    agent = trained_bot.load()
     runner = agent.processor.graph_runner
     [(name, component)] = [
         (name, node._component)

@@ -3,10 +3,6 @@ installed by the gateway channel, each node once, the same errors, the same answ
 
 from __future__ import annotations
 
-import logging
-import os
-from pathlib import Path
-
 import dask
 import pytest
 from rasa.engine.exceptions import GraphRunError
@@ -15,8 +11,7 @@ from rasa.engine.runner.dask import DaskGraphRunner
 import bot.gateway_channel  # noqa: F401  # installs it, as `rasa run` does
 from bot import sequential_graph_runner
 from bot.sequential_graph_runner import evaluate
-
-MODEL = Path(__file__).resolve().parents[2] / "models" / "vawg.tar.gz"
+from tests.bot import trained_bot
 
 
 def test_the_gateway_channel_installs_it():
@@ -71,15 +66,11 @@ def test_an_error_in_a_node_is_rasas_graph_run_error():
     assert str(raised.value.__cause__) == "boom"
 
 
-@pytest.mark.skipif(not MODEL.exists(), reason="no trained model: scripts/setup.sh")
+@pytest.mark.skipif(not trained_bot.MODEL.exists(), reason="no trained model: scripts/setup.sh")
 async def test_the_trained_bot_answers_as_it_does_with_dask(monkeypatch):
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)  # Rasa's debug log would print the message text
-    agent = Agent.load(str(MODEL))
+    agent = trained_bot.load()
     conversation = ["hi", "what is coercive control", "who can help me", "he has a knife", "bye"]
 
     async def run_all(sender: str) -> list:
