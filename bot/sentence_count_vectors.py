@@ -55,7 +55,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import fast_feature_fingerprint  # noqa: F401  # training's cache fingerprints
+from bot import fast_training_fingerprints  # noqa: F401  # training's cache fingerprints
 
 logger = logging.getLogger(__name__)
 
