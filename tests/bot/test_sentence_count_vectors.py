@@ -177,6 +177,10 @@ def assert_same_matrix(got: Any, want: Any) -> None:
     assert type(got) is type(want) and got.shape == want.shape and got.dtype == want.dtype
     for a, b in ((got.row, want.row), (got.col, want.col), (got.data, want.data)):
         assert a.dtype == b.dtype and np.array_equal(a, b)
+    # the same attributes SciPy's constructor sets, and they pass SciPy's own checks
+    assert set(vars(got)) == set(vars(want))
+    assert got.has_canonical_format == want.has_canonical_format
+    got._check()
 
 
 def assert_same_rows(got: Any, want: Any) -> None:
@@ -344,3 +348,19 @@ def test_row_length_scales_rasas_counts_to_that_length(trained):
                 assert np.linalg.norm(g.data) == pytest.approx(ROW_LENGTH)
                 compared += 1
     assert compared > SAMPLE  # both featurizers, nearly every text (the unknown one has chars)
+
+
+def test_rows_are_made_without_scipys_checks_on_the_pinned_scipy():
+    """The direct row is in use (SciPy 1.10's attributes), and it is told apart from SciPy's
+    when it is not the same matrix."""
+    from bot import sentence_count_vectors as module
+
+    assert module.one_row_coo is module._direct_one_row_coo
+    data, columns = np.array([1.0, 3.0, 2.0]), np.array([0, 4, 9], dtype=np.int32)
+    assert_same_matrix(
+        module.one_row_coo(data, columns, 12), module._scipys_one_row_coo(data, columns, 12)
+    )
+    assert_same_matrix(
+        module.one_row_coo(data[:0], columns[:0], 12),
+        module._scipys_one_row_coo(data[:0], columns[:0], 12),
+    )
