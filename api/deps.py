@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from api.settings import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a hand-off to another
+    # thread for every chat message just to read an attribute
     return request.app.state.settings
 
 
