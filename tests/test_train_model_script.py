@@ -1,7 +1,8 @@
 """scripts/train-model.sh, which setup.sh and the benchmark train with: Rasa's data check runs
-beside `rasa train --skip-validation`, and a failed check fails the training and leaves no
-model to serve. Rasa is faked here (a script in place of .venv-rasa/bin/rasa, in a copy of
-the folder layout); the real training runs in setup, before every test run."""
+beside `rasa train --skip-validation` (through bot/rasa_train.py), and a failed check fails
+the training and leaves no model to serve. Rasa is faked here (scripts in place of
+.venv-rasa/bin/rasa and of its python running `-m bot.rasa_train`, in a copy of the folder
+layout); the real training runs in setup, before every test run."""
 
 from __future__ import annotations
 
@@ -28,14 +29,23 @@ esac
 """
 
 
+# `python -m bot.rasa_train ARGS` is `rasa ARGS`; anything else is not expected
+FAKE_PYTHON = """#!/usr/bin/env bash
+[ "$1 $2" = "-m bot.rasa_train" ] || { echo "unexpected: $*"; exit 2; }
+shift 2
+exec "$(dirname "$0")/rasa" "$@"
+"""
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "train-model.sh", tmp_path / "scripts")
-    rasa = tmp_path / ".venv-rasa" / "bin" / "rasa"
-    rasa.parent.mkdir(parents=True)
-    rasa.write_text(FAKE_RASA)
-    rasa.chmod(0o755)
+    bin_folder = tmp_path / ".venv-rasa" / "bin"
+    bin_folder.mkdir(parents=True)
+    for name, text in (("rasa", FAKE_RASA), ("python", FAKE_PYTHON)):
+        (bin_folder / name).write_text(text)
+        (bin_folder / name).chmod(0o755)
     (tmp_path / "models").mkdir()
     return tmp_path
 
@@ -77,4 +87,13 @@ def test_a_failed_check_fails_the_training_and_leaves_no_model(project):
 def test_a_failed_training_fails(project):
     done = train(project, FAIL_TRAIN="1")
     assert done.returncode != 0
+    assert not (project / "models" / "vawg.tar.gz").exists()
+
+
+def test_a_training_that_fails_on_data_the_check_rejects_says_what_the_check_found(project):
+    # the training skips the YAML schema checks the check makes (bot/rasa_train.py), so a
+    # broken file can fail the training first: the reason shown is still the check's
+    done = train(project, FAIL_TRAIN="1", FAIL_CHECK="1")
+    assert done.returncode != 0
+    assert "the domain is not valid" in done.stderr
     assert not (project / "models" / "vawg.tar.gz").exists()
