@@ -22,8 +22,9 @@ all the cache (and a message's `==` and hash, which Rasa builds on the fingerpri
 fingerprints are not part of the trained model: only which cached outputs a later training
 can reuse depends on them (an older cache's entries are simply not found once).
 
-Installed when the count-vector featurizer config.yml names is imported
-(bot/sentence_count_vectors.py), so `rasa train` has it; tested in
+Installed by bot/rasa_train.py, before Rasa reads the training data, and when the
+count-vector featurizer config.yml names is imported (bot/sentence_count_vectors.py), so any
+`rasa train` or `rasa test` has it; tested in
 tests/bot/test_fast_training_fingerprints.py.
 """
 
@@ -48,7 +49,7 @@ def _write(value: Any, parts: list[str]) -> None:
         parts.append(value)
     elif kind is Token:  # inline: tokens are most of a message (a subclass keeps its own)
         parts.append("t")
-        _write([value.text, value.start, value.end, value.lemma, value.data], parts)
+        _write(_token_content(value), parts)
     elif isinstance(value, dict):
         parts.append("{")
         for key in sorted(value, key=str):
@@ -81,8 +82,13 @@ def message_fingerprint(self: Message) -> str:
     return self._cached_fingerprint
 
 
+def _token_content(token: Token) -> list[Any]:
+    """What Rasa's Token.fingerprint hashes."""
+    return [token.text, token.start, token.end, token.lemma, token.data]
+
+
 def token_fingerprint(self: Token) -> str:
-    return content_fingerprint([self.text, self.start, self.end, self.lemma, self.data])
+    return content_fingerprint(_token_content(self))
 
 
 def features_fingerprint(self: Features) -> str:

@@ -164,6 +164,14 @@ def _direct_one_row_coo(data: np.ndarray, columns: np.ndarray, width: int) -> An
     return matrix
 
 
+def _same_value(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
 def _direct_matches_scipy() -> bool:
     """Whether the direct row has exactly the attributes and values SciPy's has (a SciPy
     release that adds or renames one would make it differ: then SciPy's constructor is used)."""
@@ -173,19 +181,8 @@ def _direct_matches_scipy() -> bool:
         got._check()
     except Exception:  # noqa: BLE001  # any failure means: do not use it
         return False
-    same = set(vars(want)) == set(vars(got)) and all(
-        type(vars(want)[key]) is type(vars(got)[key]) for key in vars(want)
-    )
-    arrays = ("row", "col", "data")
-    return (
-        same
-        and all(
-            getattr(want, name).dtype == getattr(got, name).dtype
-            and np.array_equal(getattr(want, name), getattr(got, name))
-            for name in arrays
-        )
-        and (want.shape, want.has_canonical_format) == (got.shape, got.has_canonical_format)
-    )
+    wanted, made = vars(want), vars(got)
+    return wanted.keys() == made.keys() and all(_same_value(wanted[k], made[k]) for k in wanted)
 
 
 _MAXPRINT = scipy.sparse.coo_matrix((1, 1)).maxprint
