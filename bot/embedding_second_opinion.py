@@ -144,8 +144,11 @@ class EmbeddingSecondOpinion(GraphComponent):
                 classifier.classes_ = saved["classes"]
         except (ValueError, FileNotFoundError):
             logger.warning("No trained embedding classifier in the model: no second opinion.")
-            classifier = None
-        return cls(config, model_storage, resource, classifier)
+            return cls(config, model_storage, resource)
+        component = cls(config, model_storage, resource, classifier)
+        # the weights read now, while the server starts, not on some person's first message
+        component._encoder = SentenceEncoder()
+        return component
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.classifier is None:

@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import embedding_second_opinion as module
 from bot.embedding_second_opinion import EmbeddingSecondOpinion, combine
+from bot.sentence_encoder import SentenceEncoder
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "bot.embedding_second_opinion.EmbeddingSecondOpinion"
@@ -90,6 +91,15 @@ def test_training_keeps_a_classifier_that_loading_gives_back(tmp_path):
         loaded.classifier.predict_proba(vectors), trained.classifier.predict_proba(vectors)
     )
     assert loaded.classifier.predict(vectors).tolist() == ["greet", "emergency", "thanks"]
+
+
+def test_loading_reads_the_encoders_weights_before_any_message(tmp_path):
+    make(tmp_path).train(data())
+    storage = LocalModelStorage(tmp_path / "storage")
+    context = ExecutionContext(GraphSchema({}), node_name="second_opinion")
+    config = EmbeddingSecondOpinion.get_default_config()
+    loaded = EmbeddingSecondOpinion.load(config, storage, Resource("second_opinion"), context)
+    assert isinstance(loaded._encoder, SentenceEncoder)
 
 
 def test_a_model_without_it_gives_no_second_opinion(tmp_path):
