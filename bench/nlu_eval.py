@@ -1206,9 +1206,10 @@ NOTES = [
     "- **Cost.** About 14 ms of one core for each message that is asked (reading the model's "
     "42 MB of weights bounds it); nothing for the others. The external set's mean parse time "
     "1.9 -> 9.5 ms: many of its items are unfamiliar. Training embeds every example once, "
-    "about 3.3 ms each (32 s for 9,752 examples on a 2-core AMD EPYC), and keeps the vectors "
+    "about 2.7 ms each (about 25 s for 9,752 examples on a 2-core AMD EPYC: a cold training "
+    "72 -> 96 s), and keeps the vectors "
     "in Rasa's cache folder, so a retraining embeds only new examples. The Rasa process holds "
-    "the weights: about 130 MB more.",
+    "the weights: the whole system's peak memory 888 -> 994 MB (docs/benchmarks.md).",
     "",
 ]
 
