@@ -22,7 +22,6 @@ after a data change embeds only the new examples.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -46,13 +45,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.extmath import softmax
-from threadpoolctl import ThreadpoolController
 
+from bot.pattern_entities import emergency_confidence
 from bot.sentence_encoder import MODEL_DIR, SentenceEncoder
 
 logger = logging.getLogger(__name__)
 
-EMERGENCY_INTENT = "emergency"
 WEIGHTS_FILE = "embedding_classifier.npz"
 
 
@@ -156,12 +154,8 @@ class EmbeddingSecondOpinion(GraphComponent):
         unsure = [m for m in messages if m.get(TEXT) and self._unsure(m.get(INTENT_RANKING_KEY))]
         if not unsure:
             return messages
-        # one BLAS thread: a message's products are bound by reading the weights from memory,
-        # and a second thread doubled the CPU (24 ms against 14) to save 2 ms, on the core
-        # the gateway and the action server need
-        with _blas().limit(limits=1, user_api="blas"):
-            vectors = self.encoder.encode([m.get(TEXT) for m in unsure])
-            probabilities = self.classifier.predict_proba(vectors)
+        vectors = self.encoder.encode([m.get(TEXT) for m in unsure])
+        probabilities = self.classifier.predict_proba(vectors)
         column = {name: index for index, name in enumerate(self.classifier.classes_)}
         threshold, weight = self._config["emergency_threshold"], self._config["weight"]
         for message, embedding_probabilities in zip(unsure, probabilities, strict=True):
@@ -178,15 +172,7 @@ class EmbeddingSecondOpinion(GraphComponent):
 
 
 def _emergency(ranking: list[dict[str, Any]]) -> float:
-    return next(
-        (r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == EMERGENCY_INTENT),
-        0.0,
-    )
-
-
-@functools.cache
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
+    return emergency_confidence(ranking) or 0.0
 
 
 def combine(

@@ -114,10 +114,16 @@ class PatternEntities(GraphComponent):
         intent = message.get(INTENT) or {}
         if self.emergency_threshold is None or intent.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
             return False
-        for ranked in message.get(INTENT_RANKING_KEY) or []:
-            if ranked.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
-                return ranked.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.emergency_threshold
-        return False
+        confidence = emergency_confidence(message.get(INTENT_RANKING_KEY) or [])
+        return confidence is not None and confidence >= self.emergency_threshold
+
+
+def emergency_confidence(ranking: list[dict[str, Any]]) -> float | None:
+    """The confidence an intent ranking gives `emergency`; None when it is not ranked."""
+    for ranked in ranking:
+        if ranked.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
+            return ranked.get(PREDICTED_CONFIDENCE_KEY, 0.0)
+    return None
 
 
 def _entity(ent: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ where the n-gram classifier is unsure.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import struct
@@ -28,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / ".build" / "sentence-encoder"
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
@@ -211,26 +212,28 @@ class SentenceEncoder:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """One unit row per text. Texts of similar length are run together, padded and masked.
 
-        Several batches (training) run on a thread per core, each with one BLAS thread:
-        NumPy's element-wise passes (a third of the time) use one core however many BLAS
-        has, and both release the GIL. 2.7 against 3.5-4.0 ms per text on 2 cores."""
+        Always with one BLAS thread. One message: its products are bound by reading the
+        weights from memory, and a second thread doubled the CPU (24 ms against 14) to save
+        2 ms, on the core the gateway and the action server need. Several batches
+        (training) run on a thread per core instead: NumPy's element-wise passes (a third of
+        the time) use one core however many threads BLAS has, and both release the GIL; 2.7
+        against 3.5-4.0 ms per text on 2 cores."""
         token_ids = [self.tokenize(text) for text in texts]
         order = sorted(range(len(texts)), key=lambda index: len(token_ids[index]))
         batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+        def embed(batch: list[int]) -> np.ndarray:
+            return self._encode_batch([token_ids[index] for index in batch])
+
         vectors = np.zeros((len(texts), HIDDEN), dtype=np.float32)
-        if len(batches) <= 1:
-            for batch in batches:
-                vectors[batch] = self._encode_batch([token_ids[index] for index in batch])
-            return vectors
-        with (
-            threadpool_limits(limits=1, user_api="blas"),
-            ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
-        ):
-            results = pool.map(
-                lambda batch: self._encode_batch([token_ids[index] for index in batch]), batches
-            )
-            for batch, batch_vectors in zip(batches, results, strict=True):
-                vectors[batch] = batch_vectors
+        with _blas().limit(limits=1, user_api="blas"):
+            if len(batches) > 1:
+                with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                    results = list(pool.map(embed, batches))
+            else:
+                results = [embed(batch) for batch in batches]
+        for batch, batch_vectors in zip(batches, results, strict=True):
+            vectors[batch] = batch_vectors
         return vectors
 
     def _encode_batch(self, token_ids: list[list[int]]) -> np.ndarray:
@@ -263,6 +266,12 @@ class SentenceEncoder:
         x = x.reshape(HIDDEN, count, length)
         pooled = ((x * mask).sum(axis=2) / mask.sum(axis=1)).T
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    """Made once: it finds the BLAS libraries loaded, too slow for every message."""
+    return ThreadpoolController()
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
